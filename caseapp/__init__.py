@@ -1,0 +1,93 @@
+"""caseapp: case management for zorg- en veiligheid and woonoverlast casework."""
+
+from datetime import UTC
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from flask import Flask, render_template
+
+from caseapp import db
+from caseapp.extensions import csrf, login_manager
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config_name=None, **overrides):
+    """The application factory; `config_name` or CASEAPP_ENV picks the configuration."""
+    from config import get_config
+
+    config = get_config(config_name)
+    config.check()
+    app = Flask(__name__, template_folder=str(ROOT / "templates"), instance_path=str(ROOT / "instance"))
+    app.config.from_object(config)
+    app.config.update(overrides)
+
+    db.init_app(app)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    _register_blueprints(app)
+    _register_error_pages(app)
+    _register_template_helpers(app)
+
+    from caseapp.cli import register_commands
+
+    register_commands(app)
+    return app
+
+
+def _register_blueprints(app):
+    from caseapp.accounts.views import bp as accounts_bp
+    from caseapp.audit.views import bp as audit_bp
+    from caseapp.cases.views import bp as cases_bp
+    from caseapp.home import bp as home_bp
+    from caseapp.organisations.views import bp as organisations_bp
+    from caseapp.persons.views import bp as persons_bp
+    from caseapp.reports.views import bp as reports_bp
+
+    for blueprint in (home_bp, accounts_bp, organisations_bp, cases_bp, persons_bp, audit_bp, reports_bp):
+        app.register_blueprint(blueprint)
+
+
+def _register_error_pages(app):
+    messages = {
+        400: ("Ongeldig verzoek", "Het verzoek kon niet worden verwerkt. Probeer het opnieuw."),
+        403: ("Geen toegang", "U heeft geen toegang tot dit onderdeel."),
+        404: ("Niet gevonden", "Deze pagina bestaat niet of u heeft er geen toegang toe."),
+        405: ("Niet toegestaan", "Deze handeling is op deze pagina niet toegestaan."),
+        500: ("Er ging iets mis", "Er is een fout opgetreden. De fout is vastgelegd; probeer het later opnieuw."),
+    }
+
+    def handler(error):
+        code = getattr(error, "code", 500) or 500
+        title, text = messages.get(code, messages[500])
+        return render_template("error.html", code=code, title=title, text=text), code
+
+    for code in messages:
+        app.register_error_handler(code, handler)
+
+    from flask_wtf.csrf import CSRFError
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(_error):
+        text = "Het formulier is verlopen of ongeldig. Laad de pagina opnieuw en probeer het nog eens."
+        return render_template("error.html", code=400, title="Formulier verlopen", text=text), 400
+
+
+def _register_template_helpers(app):
+    from caseapp import enums
+
+    @app.context_processor
+    def inject_enums():
+        return {"enums": enums}
+
+    @app.template_filter("datum")
+    def format_date(value):
+        return value.strftime("%d-%m-%Y") if value else ""
+
+    @app.template_filter("tijdstip")
+    def format_datetime(value):
+        """Stored times are naive UTC; users read them in Dutch local time."""
+        if not value:
+            return ""
+        return value.replace(tzinfo=UTC).astimezone(AMSTERDAM).strftime("%d-%m-%Y %H:%M")

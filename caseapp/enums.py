@@ -1,0 +1,86 @@
+"""Choice lists shared by models, forms and CHECK constraints: value -> Dutch label."""
+
+
+def check_in(column, choices):
+    """SQL text for a CHECK constraint that keeps `column` within `choices`."""
+    values = ", ".join(f"'{value}'" for value in choices)
+    return f"{column} IN ({values})"
+
+
+ROLES = {
+    "coordinator": "Coördinator zorg en veiligheid",
+    "partner": "Partnermedewerker",
+    "analyst": "Analist",
+    "admin": "Functioneel beheerder",
+}
+
+ORGANISATION_TYPES = {
+    "gemeente": "Gemeente (eigen team)",
+    "politie": "Politie",
+    "ggz": "GGZ",
+    "ggd": "GGD",
+    "woningcorporatie": "Woningcorporatie",
+    "veilig_thuis": "Veilig Thuis",
+    "om": "Openbaar Ministerie",
+    "riec": "RIEC",
+    "sociaal_team": "Sociaal team",
+    "jongerenwerk": "Jongerenwerk",
+    "brandweer": "Brandweer",
+    "halt": "Halt",
+    "buurtbemiddeling": "Buurtbemiddeling",
+    "other": "Overig",
+}
+
+# Organisations that may read notes marked for care partners (health details, DESIGN §1).
+CARE_ORGANISATION_TYPES = {"ggz", "ggd", "veilig_thuis", "sociaal_team"}
+
+CASE_TYPES = {
+    "woonoverlast": "Woonoverlast",
+    "verward_gedrag": "Zorg en veiligheid / verward gedrag",
+    "huiselijk_geweld": "Huiselijk geweld",
+    "ondermijning": "Ondermijning",
+    "jeugdoverlast": "Jeugdoverlast",
+    "radicalisering": "Radicalisering",
+    "other": "Overig",
+}
+
+CASE_STATUSES = {
+    "aangemeld": "Aangemeld",
+    "onderzoek": "In onderzoek",
+    "plan_van_aanpak": "Plan van aanpak",
+    "uitvoering": "Uitvoering",
+    "monitoring": "Monitoring",
+    "afgesloten": "Afgesloten",
+}
+
+RISK_LEVELS = {
+    "laag": "Laag",
+    "midden": "Midden",
+    "hoog": "Hoog",
+    "acuut": "Acuut",
+}
+
+LEEFGEBIEDEN = {
+    "schulden": "Schulden",
+    "dakloosheid": "Dakloosheid",
+    "verslaving": "Verslaving",
+    "psychische_problematiek": "Psychische problematiek",
+    "huiselijke_situatie": "Huiselijke situatie",
+    "school_werk": "School / werk",
+    "justitie": "Justitie",
+}
+
+PERSON_ROLES = {
+    "betrokkene": "Betrokkene / veroorzaker",
+    "melder": "Melder",
+    "slachtoffer": "Slachtoffer",
+    "huisgenoot": "Huisgenoot",
+    "buurtbewoner": "Buurtbewoner",
+    "minderjarige": "Minderjarige in huishouden",
+}
+
+NOTE_VISIBILITY = {
+    "partners": "Gemeente en alle partners op de casus",
+    "zorgpartners": "Gemeente en zorgpartners (GGZ, GGD, Veilig Thuis, sociaal team)",
+    "intern": "Alleen gemeente",
+}

@@ -1,0 +1,51 @@
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from caseapp.db import Base
+from caseapp.enums import ORGANISATION_TYPES, check_in
+
+
+class Gemeente(Base):
+    __tablename__ = "gemeente"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    cbs_code: Mapped[str | None] = mapped_column(String(6), unique=True)
+
+    wijken: Mapped[list["Wijk"]] = relationship(
+        back_populates="gemeente", order_by="Wijk.name", cascade="all, delete-orphan"
+    )
+
+    def __str__(self):
+        return self.name
+
+
+class Wijk(Base):
+    __tablename__ = "wijk"
+    __table_args__ = (UniqueConstraint("gemeente_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    gemeente_id: Mapped[int] = mapped_column(ForeignKey("gemeente.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+
+    gemeente: Mapped[Gemeente] = relationship(back_populates="wijken")
+
+    def __str__(self):
+        return self.name
+
+
+class Organisation(Base):
+    __tablename__ = "organisation"
+    __table_args__ = (CheckConstraint(check_in("type", ORGANISATION_TYPES), name="type"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(150), unique=True)
+    type: Mapped[str] = mapped_column(String(30))
+    active: Mapped[bool] = mapped_column(default=True)
+
+    @property
+    def type_label(self):
+        return ORGANISATION_TYPES[self.type]
+
+    def __str__(self):
+        return self.name

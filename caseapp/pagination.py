@@ -1,0 +1,39 @@
+"""Page through a SELECT: one COUNT and one LIMIT/OFFSET query."""
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+
+from caseapp import db
+
+
+@dataclass
+class Page:
+    items: list
+    total: int
+    number: int
+    per_page: int
+    query_args: dict = field(default_factory=dict)
+
+    @property
+    def pages(self):
+        return max(1, -(-self.total // self.per_page))
+
+    def window(self, size=2):
+        """Page numbers around the current one, always with the first and last."""
+        numbers = {1, self.pages, *range(max(1, self.number - size), min(self.pages, self.number + size) + 1)}
+        return sorted(numbers)
+
+    def args(self, number):
+        return {**self.query_args, "page": number}
+
+
+def paginate(statement, number, per_page, query_args=None):
+    """The `number`th page of `statement`; numbers past the end give the last page."""
+    session = db.session()
+    total = session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
+    pages = max(1, -(-total // per_page))
+    number = min(max(1, number), pages)
+    items = session.scalars(statement.limit(per_page).offset((number - 1) * per_page)).unique().all()
+    args = {key: value for key, value in (query_args or {}).items() if value not in (None, "", []) and key != "page"}
+    return Page(items=items, total=total, number=number, per_page=per_page, query_args=args)

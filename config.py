@@ -1,0 +1,62 @@
+"""Configuration read from the environment: development, test and production."""
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+DEFAULT_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 - refused in production below
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEFAULT_SECRET_KEY)
+    DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'caseapp.db'}")
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    PAGE_SIZE = 25
+    DEBUG = False
+    TESTING = False
+
+    @classmethod
+    def check(cls):
+        """Refuse settings that must never reach production; overridden where they are allowed."""
+        if cls.SECRET_KEY == DEFAULT_SECRET_KEY or len(cls.SECRET_KEY) < 32:
+            raise RuntimeError("SECRET_KEY must be set to a random value of at least 32 characters in production")
+
+
+class DevelopmentConfig(Config):
+    DEBUG = True
+
+    @classmethod
+    def check(cls):
+        pass
+
+
+class TestConfig(Config):
+    TESTING = True
+    DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    PAGE_SIZE = 10
+
+    @classmethod
+    def check(cls):
+        pass
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = True
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "test": TestConfig,
+    "production": ProductionConfig,
+}
+
+
+def get_config(name=None):
+    """The configuration class named by the argument or by CASEAPP_ENV (default: production)."""
+    name = name or os.environ.get("CASEAPP_ENV", "production")
+    try:
+        return CONFIGS[name]
+    except KeyError:
+        raise RuntimeError(f"unknown CASEAPP_ENV {name!r}; use one of {', '.join(CONFIGS)}") from None
