@@ -84,3 +84,22 @@ NOTE_VISIBILITY = {
     "zorgpartners": "Gemeente en zorgpartners (GGZ, GGD, Veilig Thuis, sociaal team)",
     "intern": "Alleen gemeente",
 }
+
+# Actions the audit log records; the search offers these, and labels them in the results.
+AUDIT_ACTIONS = {
+    "login": "Inloggen",
+    "logout": "Uitloggen",
+    "view": "Bekijken",
+    "search": "Zoeken",
+    "create": "Aanmaken",
+    "update": "Wijzigen",
+    "delete": "Verwijderen",
+    "export": "Exporteren",
+    "merge": "Samenvoegen",
+    "purge": "Opschonen (bewaartermijn)",
+}
+
+AUDIT_OUTCOMES = {
+    "allowed": "Toegestaan",
+    "denied": "Geweigerd",
+}

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 
+from flask import current_app, request
 from sqlalchemy import func, select
 
 from caseapp import db
@@ -37,3 +38,11 @@ def paginate(statement, number, per_page, query_args=None):
     items = session.scalars(statement.limit(per_page).offset((number - 1) * per_page)).unique().all()
     args = {key: value for key, value in (query_args or {}).items() if value not in (None, "", []) and key != "page"}
     return Page(items=items, total=total, number=number, per_page=per_page, query_args=args)
+
+
+def filtered_page(form, query):
+    """The requested page of `query(**criteria)` for a filter form on this request; None if the filters are invalid."""
+    if not form.validate():
+        return None
+    return paginate(query(**form.criteria()), request.args.get("page", 1, type=int),
+                    current_app.config["PAGE_SIZE"], query_args=request.args.to_dict())

@@ -1,8 +1,10 @@
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time, timedelta
 
 from flask import has_request_context, request
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
-from caseapp import db
+from caseapp import AMSTERDAM, db
 from caseapp.audit.models import AuditEntry
 
 
@@ -30,3 +32,49 @@ def record(user, action, *, record_type="", record_id=None, case_id=None, person
     )
     db.session().add(entry)
     return entry
+
+
+def apply_changes(obj, **values):
+    """Set the attributes whose value differs; what changed, for the audit detail.
+
+    Only names, and the value of flags: the values themselves may be personal data.
+    """
+    changed = []
+    for name, value in values.items():
+        if getattr(obj, name) != value:
+            setattr(obj, name, value)
+            changed.append(f"{name}={value}" if isinstance(value, bool) else name)
+    return changed
+
+
+def change_detail(changed):
+    return "changed: " + ", ".join(changed) if changed else "no changes"
+
+
+def search_entries(*, user_id=None, case_id=None, person_id=None, action=None, outcome=None,
+                   date_from=None, date_to=None):
+    """Audit entries matching every given criterion, newest first; dates are Dutch calendar days."""
+    statement = select(AuditEntry).options(joinedload(AuditEntry.user), joinedload(AuditEntry.organisation))
+    for column, value in ((AuditEntry.user_id, user_id), (AuditEntry.case_id, case_id),
+                          (AuditEntry.person_id, person_id), (AuditEntry.action, action),
+                          (AuditEntry.outcome, outcome)):
+        if value is not None:
+            statement = statement.where(column == value)
+    if date_from is not None:
+        statement = statement.where(AuditEntry.at >= _utc_start_of(date_from))
+    if date_to is not None:
+        statement = statement.where(AuditEntry.at < _utc_start_of(date_to + timedelta(days=1)))
+    return statement.order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+
+
+def record_search(user, record_type, criteria, total=None):
+    """Audit a list or search: what was asked for and, where counted, how many records it showed."""
+    asked = ", ".join(f"{name}={value}" for name, value in criteria.items() if value not in (None, "", []))
+    detail = (asked or "geen filter") + (f"; {total} resultaten" if total is not None else "")
+    return record(user, "search", record_type=record_type, case_id=criteria.get("case_id"),
+                  person_id=criteria.get("person_id"), detail=detail)
+
+
+def _utc_start_of(day):
+    """The naive UTC time at which `day` begins in the Netherlands."""
+    return datetime.combine(day, time.min, tzinfo=AMSTERDAM).astimezone(UTC).replace(tzinfo=None)

@@ -1,6 +1,35 @@
-from flask import Blueprint
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
-from caseapp.access import CASEWORK_ROLES, role_required
+from caseapp import db
+from caseapp.access import (
+    CASEWORK_ROLES,
+    case_scope,
+    get_case_or_404,
+    get_person_or_404,
+    role_required,
+    visible_notes,
+)
+from caseapp.accounts.models import User, user_gemeente
+from caseapp.audit.operations import record, record_search
+from caseapp.cases import operations
+from caseapp.cases.forms import (
+    CaseFilterForm,
+    CaseForm,
+    CasePersonForm,
+    LinkPersonForm,
+    NoteForm,
+    PartnerForm,
+)
+from caseapp.cases.models import Case, CasePartner, CasePerson, Note
+from caseapp.enums import PERSON_ROLES
+from caseapp.organisations.models import Gemeente, Organisation
+from caseapp.pagination import paginate
+from caseapp.persons.forms import PersonSearchForm
+from caseapp.persons.operations import BSN_IN_USE, bsn_in_use, register_person, search_persons, similar_persons
 
 bp = Blueprint("cases", __name__, url_prefix="/casussen")
 
@@ -8,4 +37,212 @@ bp = Blueprint("cases", __name__, url_prefix="/casussen")
 @bp.route("/")
 @role_required(*CASEWORK_ROLES)
 def worklist():
-    return "casussen"
+    scoped_case_ids = select(Case.id).where(case_scope(current_user))
+    gemeenten = db.session().scalars(
+        select(Gemeente).where(Gemeente.id.in_(select(Case.gemeente_id).where(case_scope(current_user))))
+        .options(selectinload(Gemeente.wijken)).order_by(Gemeente.name)
+    ).all()
+    coordinators = db.session().scalars(
+        select(User).where(User.id.in_(select(Case.coordinator_id).where(Case.id.in_(scoped_case_ids))))
+        .order_by(User.name)
+    ).all()
+    form = CaseFilterForm(request.args, gemeenten=gemeenten, coordinators=coordinators)
+    filters = form.filters()
+    statement = operations.worklist(current_user, **filters).options(
+        selectinload(Case.gemeente), selectinload(Case.wijk), selectinload(Case.coordinator),
+        selectinload(Case.persons).selectinload(CasePerson.person),
+    )
+    page = paginate(statement, request.args.get("page", 1, type=int), current_app.config["PAGE_SIZE"],
+                    request.args.to_dict())
+    record_search(current_user, "case", filters, page.total)
+    db.session().commit()
+    return render_template("cases/worklist.html", form=form, page=page, filtered=bool(filters.keys() - {"sort"}))
+
+
+def _case_form(obj=None):
+    gemeenten = db.session().scalars(
+        select(Gemeente).where(Gemeente.id.in_(current_user.gemeente_ids))
+        .options(selectinload(Gemeente.wijken)).order_by(Gemeente.name)
+    ).all()
+    coordinators = db.session().scalars(
+        select(User).where(User.role == "coordinator", User.active,
+                           User.id.in_(select(user_gemeente.c.user_id).where(
+                               user_gemeente.c.gemeente_id.in_(current_user.gemeente_ids))))
+        .order_by(User.name)
+    ).all()
+    return CaseForm(record=obj, gemeenten=gemeenten, coordinators=coordinators)
+
+
+@bp.route("/nieuw", methods=["GET", "POST"])
+@role_required("coordinator")
+def new():
+    form = _case_form()
+    if request.method == "GET":
+        form.coordinator_id.data = current_user.id
+        form.opened_on.data = operations.utcnow().date()
+        if len(current_user.gemeenten) == 1:
+            form.gemeente_id.data = current_user.gemeenten[0].id
+    if form.validate_on_submit():
+        case = operations.open_case(current_user, **form.case_fields())
+        db.session().commit()
+        flash(f"Casus {case.reference} is aangemaakt. Voeg nu de betrokken personen toe.", "success")
+        return redirect(url_for("cases.show", case_id=case.id))
+    return render_template("cases/form.html", form=form, case=None)
+
+
+@bp.route("/<int:case_id>/bewerken", methods=["GET", "POST"])
+@role_required("coordinator")
+def edit(case_id):
+    case = get_case_or_404(current_user, case_id)
+    form = _case_form(obj=case)
+    if request.method == "GET":
+        form.leefgebieden.data = [item.leefgebied for item in case.leefgebieden]
+    if form.validate_on_submit():
+        operations.update_case(current_user, case, **form.case_fields())
+        db.session().commit()
+        flash("De casus is opgeslagen.", "success")
+        return redirect(url_for("cases.show", case_id=case.id))
+    return render_template("cases/form.html", form=form, case=case)
+
+
+@bp.route("/<int:case_id>")
+@role_required(*CASEWORK_ROLES)
+def show(case_id):
+    return _render_case(get_case_or_404(current_user, case_id), NoteForm())
+
+
+def _render_case(case, note_form, status=200):
+    notes = db.session().scalars(
+        visible_notes(current_user).where(Note.case_id == case.id)
+        .options(selectinload(Note.author), selectinload(Note.organisation))
+        .order_by(Note.created_at.desc(), Note.id.desc())
+    ).all()
+    record(current_user, "view", record_type="case", record_id=case.id, case_id=case.id)
+    db.session().commit()
+    page = render_template("cases/show.html", case=case, notes=notes, note_form=note_form,
+                           partner_form=_partner_form(case), action_form=FlaskForm())
+    return page, status
+
+
+def _partner_form(case):
+    assigned = {assignment.organisation_id for assignment in case.partners}
+    organisations = db.session().scalars(
+        select(Organisation).where(Organisation.active, Organisation.type != "gemeente",
+                                   Organisation.id.not_in(assigned) if assigned else True)
+        .order_by(Organisation.name)
+    ).all()
+    return PartnerForm(organisations=organisations)
+
+
+@bp.route("/<int:case_id>/personen/nieuw", methods=["GET", "POST"])
+@role_required("coordinator")
+def add_person(case_id):
+    case = get_case_or_404(current_user, case_id)
+    form = CasePersonForm()
+    candidates = []
+    if form.validate_on_submit():
+        fields = form.person_fields()
+        if not form.confirm_new.data:
+            candidates = similar_persons(current_user, **fields)
+        if not candidates and bsn_in_use(fields["bsn"]):
+            form.bsn.errors.append(BSN_IN_USE)
+        elif not candidates:
+            person = register_person(current_user, fields)
+            operations.link_person(current_user, case, person, form.role.data)
+            db.session().commit()
+            flash(f"{person.full_name} is toegevoegd als {PERSON_ROLES[form.role.data]}.", "success")
+            return redirect(url_for("cases.show", case_id=case.id))
+        db.session().commit()  # the audit entries of the duplicate check
+        form.confirm_new.data = "1" if candidates else ""
+    search = _person_search(case)
+    return render_template("cases/add_person.html", case=case, form=form, candidates=candidates, **search)
+
+
+def _person_search(case):
+    """Existing persons the coordinator may link, found by the search box on the add-person page."""
+    search_form = PersonSearchForm(request.args)
+    results = []
+    if request.method == "GET" and search_form.validate() and (search_form.q.data or search_form.date_of_birth.data):
+        statement = search_persons(current_user, q=search_form.q.data, date_of_birth=search_form.date_of_birth.data)
+        results = db.session().scalars(statement.limit(20)).all()
+        record_search(current_user, "person", {"q": search_form.q.data, "dob": search_form.date_of_birth.data},
+                      len(results))
+        db.session().commit()
+    return {"search_form": search_form, "results": results}
+
+
+@bp.route("/<int:case_id>/personen/koppelen", methods=["POST"])
+@role_required("coordinator")
+def link_person(case_id):
+    case = get_case_or_404(current_user, case_id)
+    form = LinkPersonForm()
+    if not form.validate_on_submit() or not form.person_id.data.isdigit():
+        flash("Kies een persoon en een rol.", "error")
+        return redirect(url_for("cases.add_person", case_id=case.id))
+    person = get_person_or_404(current_user, int(form.person_id.data))
+    if operations.link_person(current_user, case, person, form.role.data) is None:
+        flash(f"{person.full_name} staat al als {PERSON_ROLES[form.role.data]} op deze casus.", "warning")
+    else:
+        flash(f"{person.full_name} is gekoppeld als {PERSON_ROLES[form.role.data]}.", "success")
+    db.session().commit()
+    return redirect(url_for("cases.show", case_id=case.id))
+
+
+@bp.route("/<int:case_id>/personen/<int:link_id>/ontkoppelen", methods=["POST"])
+@role_required("coordinator")
+def unlink_person(case_id, link_id):
+    case = get_case_or_404(current_user, case_id)
+    link = _child_or_404(CasePerson, link_id, case)
+    if FlaskForm().validate_on_submit():
+        operations.unlink_person(current_user, link)
+        db.session().commit()
+        flash(f"{link.person.full_name} is als {link.role_label} van de casus gehaald.", "success")
+    return redirect(url_for("cases.show", case_id=case.id))
+
+
+@bp.route("/<int:case_id>/partners", methods=["POST"])
+@role_required("coordinator")
+def assign_partner(case_id):
+    case = get_case_or_404(current_user, case_id)
+    form = _partner_form(case)
+    if form.validate_on_submit():
+        operations.assign_partner(current_user, case, form.organisation)
+        db.session().commit()
+        flash(f"{form.organisation.name} is aan de casus gekoppeld.", "success")
+    else:
+        flash(" ".join(form.organisation_id.errors) or "Kies een partnerorganisatie.", "error")
+    return redirect(url_for("cases.show", case_id=case.id, _anchor="partners"))
+
+
+@bp.route("/<int:case_id>/partners/<int:assignment_id>/ontkoppelen", methods=["POST"])
+@role_required("coordinator")
+def unassign_partner(case_id, assignment_id):
+    case = get_case_or_404(current_user, case_id)
+    assignment = _child_or_404(CasePartner, assignment_id, case)
+    if FlaskForm().validate_on_submit():
+        operations.unassign_partner(current_user, assignment)
+        db.session().commit()
+        flash(f"{assignment.organisation.name} is van de casus gehaald.", "success")
+    return redirect(url_for("cases.show", case_id=case.id, _anchor="partners"))
+
+
+@bp.route("/<int:case_id>/notities", methods=["POST"])
+@role_required(*CASEWORK_ROLES)
+def add_note(case_id):
+    case = get_case_or_404(current_user, case_id)
+    form = NoteForm()
+    if form.validate_on_submit():
+        operations.add_note(current_user, case, body=form.body.data, visibility=form.visibility.data)
+        db.session().commit()
+        flash("De notitie is toegevoegd.", "success")
+        return redirect(url_for("cases.show", case_id=case.id, _anchor="tijdlijn"))
+    # Show the case again with the typed text and the error, so nothing is lost.
+    return _render_case(case, form, 422)
+
+
+def _child_or_404(model, child_id, case):
+    """A person link or partner assignment of this (already visible) case."""
+    child = db.session().get(model, child_id)
+    if child is None or child.case_id != case.id:
+        abort(404)
+    return child

@@ -1,0 +1,140 @@
+"""Every URL rule, as every role and anonymous, against records that role may not see.
+
+A rule that names a record must answer 404 to a role that has the area (the record's existence is not
+revealed), 403 to a role that never has the area, and send anonymous users to the login page: never 200,
+never 500. A rule without a record shows the role's own area (200) or refuses it the same way, and never
+shows the hidden records. Every endpoint must be listed below, so a new route cannot skip this test.
+"""
+
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from caseapp.models import AuditEntry, CasePartner, CasePerson, Note
+
+ROLES = ("anonymous", "coordinator", "partner", "analyst", "admin")
+CASEWORK = {"coordinator", "partner"}
+
+# Which roles have the area each endpoint belongs to.
+AREAS = {
+    "cases.worklist": CASEWORK,
+    "cases.show": CASEWORK,
+    "cases.add_note": CASEWORK,
+    "cases.new": {"coordinator"},
+    "cases.edit": {"coordinator"},
+    "cases.add_person": {"coordinator"},
+    "cases.link_person": {"coordinator"},
+    "cases.unlink_person": {"coordinator"},
+    "cases.assign_partner": {"coordinator"},
+    "cases.unassign_partner": {"coordinator"},
+    "persons.search": CASEWORK,
+    "persons.show": CASEWORK,
+    "persons.edit": {"coordinator"},
+    "reports.overview": {"analyst"},
+}
+ADMIN_PREFIXES = ("accounts.user", "organisations.", "audit.")
+# The session's own pages: open to anyone, or redirects to the role's landing page.
+SESSION_ENDPOINTS = {"static", "accounts.login", "accounts.logout", "home.index"}
+
+HIDDEN_NAME, HIDDEN_ADDRESS = "Geheimhouder", "Verborgen Laan 1"
+
+
+def area_of(endpoint):
+    if endpoint in AREAS:
+        return AREAS[endpoint]
+    if endpoint.startswith(ADMIN_PREFIXES):
+        return {"admin"}
+    raise AssertionError(f"{endpoint} is not classified in tests/test_routes_by_role.py: add it to AREAS")
+
+
+@pytest.fixture
+def world(make):
+    """Users of every role in Lisse, and a case of Teylingen that none of them may see."""
+    lisse, teylingen = make.gemeente("Lisse"), make.gemeente("Teylingen")
+    team = make.organisation("gemeente")
+    politie, ggz = make.organisation("politie"), make.organisation("ggz")
+    users = {
+        "coordinator": make.user("coordinator", team, [lisse]),
+        "partner": make.user("partner", politie, [lisse, teylingen]),
+        "analyst": make.user("analyst", team, [lisse]),
+        "admin": make.user("admin", team, [lisse]),
+    }
+    hidden_person = make.person("Gerrit", HIDDEN_NAME)
+    other_coordinator = make.user("coordinator", team, [teylingen])
+    hidden = make.case(teylingen, address=HIDDEN_ADDRESS, persons=[(hidden_person, "betrokkene")], partners=[ggz],
+                       coordinator=other_coordinator)
+    note = make.note(hidden, other_coordinator, body="Vertrouwelijke notitie")
+    make.case(lisse, address="Zichtbare Weg 2")  # so the own area is not empty
+    ids = {
+        "case_id": hidden.id,
+        "person_id": hidden_person.id,
+        "link_id": hidden.persons[0].id,
+        "assignment_id": hidden.partners[0].id,
+        "note_id": note.id,
+    }
+    return users, ids
+
+
+def url_for_rule(rule, ids):
+    def value(match):
+        name = match.group(1).split(":")[-1]
+        return str(ids.get(name, 999_999))  # admin records: an id that does not exist
+
+    return re.sub(r"<([^>]+)>", value, rule.rule)
+
+
+def counts(session):
+    return [session.scalar(select(func.count()).select_from(model)) for model in (CasePerson, CasePartner, Note)]
+
+
+def rules(app):
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+        if rule.endpoint in SESSION_ENDPOINTS:
+            continue
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield rule, method
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_route_as_every_role(app, world, login, client, session, role):
+    users, ids = world
+    if role != "anonymous":
+        login(users[role])
+    before = counts(session)
+    checked = 0
+    for rule, method in rules(app):
+        url = url_for_rule(rule, ids)
+        response = client.open(url, method=method, data={})
+        where = f"{method} {url} ({rule.endpoint}) as {role}"
+        allowed = role in area_of(rule.endpoint)
+        assert response.status_code != 500, where
+        if role == "anonymous":
+            assert response.status_code == 302 and "/inloggen" in response.location, where
+        elif not allowed:
+            assert response.status_code == 403, where
+        elif rule.arguments:
+            assert response.status_code == 404, where
+        else:
+            assert response.status_code == 200, where
+            assert HIDDEN_NAME not in response.text and HIDDEN_ADDRESS not in response.text, where
+        checked += 1
+    assert checked >= 20
+    assert counts(session) == before  # nothing refused changed anything
+
+
+def test_refusals_of_records_are_audited(app, world, login, session):
+    users, ids = world
+    client = login(users["partner"])
+    client.get(f"/casussen/{ids['case_id']}")
+    client.get(f"/personen/{ids['person_id']}")
+    denied = session.scalars(select(AuditEntry).where(AuditEntry.user_id == users["partner"].id,
+                                                      AuditEntry.outcome == "denied")).all()
+    assert {(e.record_type, e.case_id, e.person_id) for e in denied} == {
+        ("case", ids["case_id"], None), ("person", None, ids["person_id"])}
+
+
+def test_every_endpoint_is_classified(app):
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint not in SESSION_ENDPOINTS:
+            area_of(rule.endpoint)
