@@ -25,6 +25,8 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
 ANALYST_EMAIL = "analist@example.nl"
+COORDINATOR_EMAIL = "coordinator@example.nl"
+PARTNER_EMAIL = "politie@example.nl"
 VIEWPORT = {"width": 1366, "height": 768}
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(),
@@ -36,6 +38,9 @@ expect = sync_api.expect
 def _add_test_data(make):
     lisse, hillegom = make.gemeente("Lisse"), make.gemeente("Hillegom")
     make.user("analyst", gemeenten=[lisse, hillegom], email=ANALYST_EMAIL)
+    team = make.organisation("gemeente", "Team Zorg en Veiligheid")
+    make.user("coordinator", team, [lisse], email=COORDINATOR_EMAIL)
+    make.user("partner", make.organisation("politie", "Politie Bollenstreek"), [lisse], email=PARTNER_EMAIL)
     for offset, (gemeente, case_type, status) in enumerate([
         (lisse, "woonoverlast", "aangemeld"), (lisse, "verward_gedrag", "onderzoek"),
         (lisse, "huiselijk_geweld", "afgesloten"), (hillegom, "jeugdoverlast", "monitoring"),
@@ -157,3 +162,45 @@ def test_wrong_password_shows_a_dutch_message_tied_to_the_field(page):
     expect(password).to_have_accessible_description(re.compile(re.escape(message)))
     expect(page).to_have_url(re.compile(r"/inloggen$"))
     screenshot(page, "inloggen-fout")
+
+
+def test_coordinator_opens_a_case_adds_a_person_and_a_partner_who_then_adds_a_note(page, browser, live_server):
+    log_in(page, COORDINATOR_EMAIL, PASSWORD)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Casussen")
+    screenshot(page, "casussen")
+    page.get_by_role("link", name="Nieuwe casus").click()
+    page.get_by_label("Soort casus").select_option(label="Woonoverlast")
+    page.get_by_label("Wijk").select_option(label="Lisse – Centrum")
+    page.get_by_label("Adres van de casus").fill("Heereweg 200, Lisse")
+    page.get_by_label("Omschrijving").fill("Aanhoudende geluidsoverlast; buren voelen zich bedreigd.")
+    page.get_by_label("Risico").select_option(label="Hoog")
+    page.get_by_label("Schulden").check()
+    screenshot(page, "casus-nieuw")
+    page.get_by_role("button", name="Casus aanmaken").click()
+    expect(page.get_by_role("status")).to_contain_text("is aangemaakt")
+    case_url = page.url
+
+    page.get_by_role("link", name="Persoon toevoegen").first.click()
+    new_person = page.get_by_role("region", name="Nieuwe persoon registreren")
+    new_person.get_by_label("Voornaam").fill("Ricardo")
+    new_person.get_by_label("Achternaam").fill("Pinas")
+    new_person.get_by_label("Geboortedatum").fill("1984-07-12")
+    new_person.get_by_role("button", name="Persoon registreren en toevoegen").click()
+    expect(page.get_by_role("status")).to_contain_text("Ricardo Pinas is toegevoegd")
+    expect(page.get_by_role("region", name="Personen")).to_contain_text("12-07-1984")
+
+    page.get_by_label("Partnerorganisatie").select_option(label="Politie Bollenstreek (Politie)")
+    page.get_by_role("button", name="Partner koppelen").click()
+    expect(page.get_by_role("region", name="Partners")).to_contain_text("Politie Bollenstreek")
+    screenshot(page, "casus")
+
+    partner = browser.new_context(viewport=VIEWPORT, locale="nl-NL", base_url=live_server).new_page()
+    log_in(partner, PARTNER_EMAIL, PASSWORD)
+    partner.get_by_role("link", name=re.compile(r"^\d{4}-\d{6}$")).first.click()
+    assert partner.url == case_url
+    partner.get_by_label("Notitie").fill("Wijkagent heeft betrokkene gesproken.")
+    partner.get_by_role("button", name="Notitie toevoegen").click()
+    expect(partner.get_by_role("region", name="Tijdlijn")).to_contain_text("Wijkagent heeft betrokkene gesproken.")
+    expect(partner.get_by_role("link", name="Casus bewerken")).to_have_count(0)
+    screenshot(partner, "casus-partner")
+    partner.context.close()

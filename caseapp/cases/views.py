@@ -160,7 +160,7 @@ def add_person(case_id):
 
 def _person_search(case):
     """Existing persons the coordinator may link, found by the search box on the add-person page."""
-    search_form = PersonSearchForm(request.args)
+    search_form = PersonSearchForm(request.args, prefix="zoek")  # its own ids beside the registration form
     results = []
     if request.method == "GET" and search_form.validate() and (search_form.q.data or search_form.date_of_birth.data):
         statement = search_persons(current_user, q=search_form.q.data, date_of_birth=search_form.date_of_birth.data)
