@@ -1,6 +1,6 @@
 """The database: one engine per app, a request-scoped session, and the declarative base."""
 
-from flask import current_app, g
+from flask import abort, current_app, g
 from sqlalchemy import MetaData, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session
 
@@ -58,6 +58,14 @@ def session() -> Session:
         bind = current_app.extensions.get("db_bind") or engine()
         g.db_session = Session(bind=bind, join_transaction_mode="create_savepoint", expire_on_commit=False)
     return g.db_session
+
+
+def get_or_404(model, record_id):
+    """A record by primary key, or the 404 page."""
+    found = session().get(model, record_id)
+    if found is None:
+        abort(404)
+    return found
 
 
 def _close_session(_exc):

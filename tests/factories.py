@@ -6,6 +6,7 @@ from datetime import date
 from caseapp.accounts.operations import hash_password
 from caseapp.audit.operations import utcnow
 from caseapp.models import (
+    AuditEntry,
     Case,
     CaseLeefgebied,
     CasePartner,
@@ -85,3 +86,14 @@ class Factory:
     def note(self, case, author, body="Huisbezoek afgelegd.", visibility="partners"):
         return self._add(Note(case=case, author=author, organisation=author.organisation, body=body,
                               visibility=visibility, created_at=utcnow()))
+
+    def audit_entry(self, user=None, action="view", at=None, **fields):
+        """An audit entry as `record()` would write it, at a chosen time (naive UTC)."""
+        return self._add(AuditEntry(
+            at=at or utcnow(),
+            user_id=user.id if user else None,
+            organisation_id=user.organisation_id if user else None,
+            role=user.role if user else "",
+            action=action,
+            **fields,
+        ))

@@ -1,43 +1,76 @@
-from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
+from caseapp.accounts.models import User
 from caseapp.enums import ROLES
-from caseapp.forms import MultiCheckboxField
+from caseapp.forms import STATUS_CHOICES, FilterForm, Form, MultiCheckboxField, Unique, optional_int, strip
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField("E-mailadres", validators=[DataRequired("Vul uw e-mailadres in.")])
     password = PasswordField("Wachtwoord", validators=[DataRequired("Vul uw wachtwoord in.")])
 
 
-class UserForm(FlaskForm):
-    name = StringField("Naam", validators=[DataRequired("Vul de naam in."), Length(max=150)])
+class UserForm(Form):
+    name = StringField("Naam", filters=[strip], validators=[
+        DataRequired("Vul de naam in."), Length(max=150, message="Gebruik ten hoogste 150 tekens."),
+    ])
     email = EmailField(
         "E-mailadres",
+        filters=[strip],
         validators=[
             DataRequired("Vul het e-mailadres in."),
             Email("Vul een geldig e-mailadres in.", check_deliverability=False),
-            Length(max=254),
+            Length(max=254, message="Gebruik ten hoogste 254 tekens."),
+            Unique(User.email, "Er is al een gebruiker met dit e-mailadres."),
         ],
     )
     role = SelectField("Rol", choices=list(ROLES.items()))
-    organisation_id = SelectField("Organisatie", coerce=int)
-    gemeente_ids = MultiCheckboxField("Werkt voor gemeenten", coerce=int)
+    # validate_organisation_id checks the choice, with a clearer message than the built-in one.
+    organisation_id = SelectField("Organisatie", coerce=int, validate_choice=False)
+    gemeente_ids = MultiCheckboxField(
+        "Werkt voor gemeenten", coerce=int,
+        description="Coördinatoren zien de casussen van deze gemeenten, analisten de cijfers ervan. "
+                    "Verplicht voor iedereen behalve functioneel beheerders.",
+    )
     password = PasswordField(
         "Wachtwoord",
         validators=[Optional(), Length(min=12, max=128, message="Kies een wachtwoord van 12 tot 128 tekens.")],
     )
-    active = BooleanField("Actief", default=True)
+    active = BooleanField("Actief", description="Een gedeactiveerde gebruiker kan niet meer inloggen.")
 
-    def __init__(self, *args, organisations, gemeenten, require_password, **kwargs):
+    def __init__(self, *args, actor, organisations, gemeenten, **kwargs):
+        """`actor` is the admin filling in the form: they may not lock themselves out."""
         super().__init__(*args, **kwargs)
+        self.actor = actor
         self.organisation_id.choices = [(o.id, f"{o.name} ({o.type_label})") for o in organisations]
         self.gemeente_ids.choices = [(g.id, g.name) for g in gemeenten]
         self._organisations = {o.id: o for o in organisations}
-        if require_password:
+        self._gemeenten = {g.id: g for g in gemeenten}
+        if self.record is None:
+            # A new user is active and needs a first password.
+            del self.active
             self.password.validators = [DataRequired("Kies een wachtwoord."), *self.password.validators[1:]]
             self.password.flags.required = True
+        else:
+            self.password.label.text = "Nieuw wachtwoord"
+            self.password.description = "Laat leeg om het huidige wachtwoord te houden."
+
+    @property
+    def organisation(self):
+        return self._organisations[self.organisation_id.data]
+
+    @property
+    def gemeenten(self):
+        return [self._gemeenten[gemeente_id] for gemeente_id in self.gemeente_ids.data]
+
+    @property
+    def editing_self(self):
+        return self.record is not None and self.record.id == self.actor.id
+
+    def validate_role(self, field):
+        if self.editing_self and field.data != "admin":
+            raise ValidationError("U kunt uw eigen rol van functioneel beheerder niet intrekken.")
 
     def validate_organisation_id(self, field):
         organisation = self._organisations.get(field.data)
@@ -52,11 +85,17 @@ class UserForm(FlaskForm):
         if self.role.data in ("coordinator", "partner", "analyst") and not field.data:
             raise ValidationError("Kies ten minste één gemeente waarvoor deze gebruiker werkt.")
 
+    def validate_active(self, field):
+        if self.editing_self and not field.data:
+            raise ValidationError("U kunt uw eigen account niet deactiveren.")
 
-class UserFilterForm(FlaskForm):
-    class Meta:
-        csrf = False
 
-    q = StringField("Zoek op naam of e-mail", validators=[Optional()])
-    role = SelectField("Rol", choices=[("", "Alle rollen"), *ROLES.items()], validators=[Optional()])
-    organisation_id = SelectMultipleField("Organisatie", coerce=int, validators=[Optional()])
+class UserFilterForm(FilterForm):
+    q = StringField("Zoek op naam of e-mail", filters=[strip])
+    role = SelectField("Rol", choices=[("", "Alle rollen"), *ROLES.items()], default="")
+    organisation_id = SelectField("Organisatie", coerce=optional_int)
+    status = SelectField("Status", choices=STATUS_CHOICES, default="")
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation_id.choices = [("", "Alle organisaties"), *((o.id, o.name) for o in organisations)]

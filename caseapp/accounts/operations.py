@@ -1,10 +1,11 @@
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from caseapp import db
 from caseapp.accounts.models import User
-from caseapp.audit.operations import record, utcnow
+from caseapp.audit.operations import apply_changes, change_detail, record, utcnow
 
 _hasher = PasswordHasher()  # Argon2id with the library's current recommended parameters
 # Verified against when the e-mail address is unknown, so a login takes as long either way.
@@ -57,13 +58,33 @@ def create_user(actor, *, email, name, password, role, organisation, gemeenten):
 
 
 def update_user(actor, user, *, email, name, role, organisation, gemeenten, active, password=None):
-    user.email = email.strip().lower()
-    user.name = name.strip()
-    user.role = role
-    user.organisation = organisation
-    user.gemeenten = list(gemeenten)
-    user.active = active
+    changed = apply_changes(user, email=email.strip().lower(), name=name.strip(), role=role,
+                            organisation=organisation, active=active)
+    if set(user.gemeente_ids) != {gemeente.id for gemeente in gemeenten}:
+        user.gemeenten = list(gemeenten)
+        changed.append("gemeenten")
     if password:
         user.password_hash = hash_password(password)
-    record(actor, "update", record_type="user", record_id=user.id, detail="password reset" if password else "")
+        changed.append("password reset")
+    record(actor, "update", record_type="user", record_id=user.id, detail=change_detail(changed))
     return user
+
+
+def all_users():
+    """Every user, active or not, by name: for choosing whose audit trail to read."""
+    return db.session().scalars(select(User).order_by(User.name, User.id)).all()
+
+
+def search_users(*, q=None, role=None, organisation_id=None, status=None):
+    """Users matching every given criterion, by name; `q` is part of the name or e-mail address."""
+    statement = select(User).options(joinedload(User.organisation), selectinload(User.gemeenten))
+    if q:
+        statement = statement.where(or_(User.name.icontains(q, autoescape=True),
+                                        User.email.icontains(q, autoescape=True)))
+    if role:
+        statement = statement.where(User.role == role)
+    if organisation_id is not None:
+        statement = statement.where(User.organisation_id == organisation_id)
+    if status:
+        statement = statement.where(User.active.is_(status == "actief"))
+    return statement.order_by(User.name, User.id)

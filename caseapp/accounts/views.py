@@ -3,11 +3,13 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from caseapp import db
 from caseapp.access import role_required
-from caseapp.accounts.forms import LoginForm
+from caseapp.accounts.forms import LoginForm, UserFilterForm, UserForm
 from caseapp.accounts.models import User
-from caseapp.accounts.operations import authenticate
+from caseapp.accounts.operations import authenticate, create_user, search_users, update_user
 from caseapp.audit.operations import record
 from caseapp.extensions import login_manager
+from caseapp.organisations.operations import all_gemeenten, all_organisations, selectable_organisations
+from caseapp.pagination import filtered_page
 
 bp = Blueprint("accounts", __name__)
 
@@ -52,4 +54,34 @@ def _safe_next(target):
 @bp.route("/beheer/gebruikers")
 @role_required("admin")
 def users():
-    return "gebruikers"
+    form = UserFilterForm(request.args, organisations=all_organisations())
+    return render_template("admin/users.html", form=form, page=filtered_page(form, search_users))
+
+
+@bp.route("/beheer/gebruikers/nieuw", methods=["GET", "POST"])
+@role_required("admin")
+def user_new():
+    form = UserForm(actor=current_user, organisations=selectable_organisations(), gemeenten=all_gemeenten())
+    if form.validate_on_submit():
+        user = create_user(current_user, email=form.email.data, name=form.name.data, password=form.password.data,
+                           role=form.role.data, organisation=form.organisation, gemeenten=form.gemeenten)
+        db.session().commit()
+        flash(f"Gebruiker {user.name} is aangemaakt.", "success")
+        return redirect(url_for("accounts.users"))
+    return render_template("admin/user_form.html", form=form, user=None)
+
+
+@bp.route("/beheer/gebruikers/<int:user_id>", methods=["GET", "POST"])
+@role_required("admin")
+def user_edit(user_id):
+    user = db.get_or_404(User, user_id)
+    form = UserForm(record=user, actor=current_user, organisations=selectable_organisations(user.organisation),
+                    gemeenten=all_gemeenten())
+    if form.validate_on_submit():
+        update_user(current_user, user, email=form.email.data, name=form.name.data, role=form.role.data,
+                    organisation=form.organisation, gemeenten=form.gemeenten, active=form.active.data,
+                    password=form.password.data)
+        db.session().commit()
+        flash(f"De gegevens van {user.name} zijn opgeslagen.", "success")
+        return redirect(url_for("accounts.users"))
+    return render_template("admin/user_form.html", form=form, user=user)

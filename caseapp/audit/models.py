@@ -5,6 +5,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from caseapp.accounts.models import User
 from caseapp.db import Base
+from caseapp.organisations.models import Organisation
 
 
 class AuditEntry(Base):
@@ -32,6 +33,7 @@ class AuditEntry(Base):
     detail: Mapped[str] = mapped_column(String(300), default="")
 
     user: Mapped[User | None] = relationship()
+    organisation: Mapped[Organisation | None] = relationship()  # the user's organisation at the time
 
 
 @event.listens_for(Session, "before_flush")
