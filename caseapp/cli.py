@@ -1,17 +1,25 @@
 """Command-line commands: `flask --app caseapp <command>`."""
 
+import os
+from pathlib import Path
+
 import click
-from sqlalchemy import select
+from flask import current_app
+from flask.cli import with_appcontext
+from sqlalchemy import func, select
 
 from caseapp import db
 from caseapp.accounts.operations import create_user, find_user_by_email
 from caseapp.enums import ORGANISATION_TYPES, ROLES
-from caseapp.models import Gemeente, Organisation
+from caseapp.models import Gemeente, Organisation, User
 
 
 def register_commands(app):
+    """Add the commands to `flask --app caseapp`; each runs in an app context (also under the test runner)."""
     app.cli.add_command(create_user_command)
     app.cli.add_command(db_group)
+    app.cli.add_command(demo_data_command)
+    app.cli.add_command(dev_command)
 
 
 @click.command("create-user")
@@ -23,6 +31,7 @@ def register_commands(app):
 @click.option("--organisation-type", type=click.Choice(list(ORGANISATION_TYPES)), default="gemeente")
 @click.option("--gemeente", "gemeente_names", multiple=True, help="A gemeente the user works for (repeatable).")
 @click.password_option(confirmation_prompt=True)
+@with_appcontext
 def create_user_command(email, name, role, organisation_name, organisation_type, gemeente_names, password):
     """Create a user, e.g. the first admin of a new installation."""
     if not 12 <= len(password) <= 128:
@@ -54,6 +63,7 @@ def db_group():
 
 @db_group.command("upgrade")
 @click.argument("revision", default="head")
+@with_appcontext
 def db_upgrade(revision):
     """Migrate the database up to REVISION (default: the newest)."""
     from caseapp.migrate import upgrade
@@ -65,6 +75,7 @@ def db_upgrade(revision):
 
 @db_group.command("downgrade")
 @click.argument("revision")
+@with_appcontext
 def db_downgrade(revision):
     """Migrate the database down to REVISION ('base' empties it)."""
     from caseapp.migrate import downgrade
@@ -72,3 +83,65 @@ def db_downgrade(revision):
     with db.engine().begin() as connection:
         downgrade(connection, revision)
     click.echo(f"Database at {revision}.")
+
+
+def _has_users():
+    return bool(db.session().scalar(select(func.count()).select_from(User)))
+
+
+def _load_demo_data():
+    from caseapp.demo import load_demo_data
+
+    return load_demo_data(db.session())
+
+
+@click.command("demo-data")
+@with_appcontext
+def demo_data_command():
+    """Fill an empty, migrated database with the synthetic demo region (Hillegom, Lisse, Teylingen)."""
+    if _has_users():
+        raise click.ClickException("the database already has users; demo data is only loaded into an empty database")
+    logins = _load_demo_data()
+    click.echo(f"Demo data loaded: {len(logins)} demo users.")
+    _echo_demo_logins()
+
+
+def _echo_demo_logins():
+    from caseapp.demo import DEMO_PASSWORD, USERS
+
+    known = set(db.session().scalars(select(User.email)))
+    users = [user for user in USERS if user[1] in known]
+    if not users:
+        return
+    click.echo(f"\nDemo logins, all with the password {DEMO_PASSWORD}")
+    for role, email, name, organisation, gemeenten in users:
+        where = organisation if role == "partner" else ", ".join(gemeenten) or "beheer"
+        click.echo(f"  {role:<12} {email:<38} {name} ({where})")
+
+
+@click.command("dev")
+@with_appcontext
+def dev_command():
+    """Run the app locally: migrate, load demo data into an empty database, serve on 127.0.0.1:5000."""
+    from caseapp.migrate import upgrade
+
+    if os.environ.get("CASEAPP_ENV") != "development":
+        raise click.UsageError("the dev command runs with CASEAPP_ENV=development (or use bin/serve)")
+    app = current_app._get_current_object()
+    url = app.config["DATABASE_URL"]
+    if url.startswith("sqlite:///"):  # a file: make its folder (instance/ by default)
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    with db.engine().begin() as connection:
+        upgrade(connection)
+    click.echo("Database migrated to the newest revision.")
+    if _has_users():
+        click.echo("The database already has users: demo data not loaded.")
+    else:
+        _load_demo_data()
+        click.echo("Demo data loaded (synthetic region: Hillegom, Lisse, Teylingen).")
+    _echo_demo_logins()
+    db.session().close()  # requests use their own sessions; hold no connection open while serving
+    click.echo("\nServing on http://127.0.0.1:5000 (Ctrl+C stops)\n")
+    # `flask` sets this flag to turn app.run into a no-op; here serving is the point of the command.
+    os.environ.pop("FLASK_RUN_FROM_CLI", None)
+    app.run(host="127.0.0.1", port=5000, debug=False, use_reloader=False)
