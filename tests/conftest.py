@@ -98,3 +98,14 @@ def login(client):
         return client
 
     return login
+
+
+@pytest.fixture
+def admin(make):
+    return make.user("admin")
+
+
+@pytest.fixture
+def as_admin(login, admin):
+    """The test client, logged in as an admin."""
+    return login(admin)

@@ -7,16 +7,6 @@ from caseapp.models import AuditEntry, Gemeente, Organisation, User, Wijk
 from tests.factories import PASSWORD
 
 
-@pytest.fixture
-def admin(make):
-    return make.user("admin")
-
-
-@pytest.fixture
-def as_admin(login, admin):
-    return login(admin)
-
-
 def audit_entries(session, record_type, action=None):
     statement = select(AuditEntry).where(AuditEntry.record_type == record_type).order_by(AuditEntry.id)
     if action:

@@ -8,16 +8,6 @@ from sqlalchemy import select
 from caseapp.models import AuditEntry
 
 
-@pytest.fixture
-def admin(make):
-    return make.user("admin")
-
-
-@pytest.fixture
-def as_admin(login, admin):
-    return login(admin)
-
-
 def rows(html):
     """The markers of the test entries shown on a result page, in the order shown."""
     return sorted((marker for marker in ("entry-a", "entry-b", "entry-c", "entry-d") if marker in html), key=html.index)
