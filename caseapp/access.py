@@ -62,17 +62,17 @@ def visible_notes(user):
     return select(Note).where(note_scope(user))
 
 
-def get_case_or_404(user, case_id):
-    """The case if `user` may see it; otherwise audit the refusal and answer 404."""
-    return _get_or_404(user, Case, case_id, case_scope(user), record_type="case", case_id=case_id)
+def get_case_or_404(user, case_id, *options):
+    """The case if `user` may see it (loaded with `options`); otherwise audit the refusal and answer 404."""
+    return _get_or_404(user, Case, case_id, case_scope(user), options, record_type="case", case_id=case_id)
 
 
 def get_person_or_404(user, person_id):
-    return _get_or_404(user, Person, person_id, person_scope(user), record_type="person", person_id=person_id)
+    return _get_or_404(user, Person, person_id, person_scope(user), (), record_type="person", person_id=person_id)
 
 
-def _get_or_404(user, model, record_id, scope, **audit):
-    found = db.session().scalar(select(model).where(model.id == record_id, scope))
+def _get_or_404(user, model, record_id, scope, options, **audit):
+    found = db.session().scalar(select(model).where(model.id == record_id, scope).options(*options))
     if found is None:
         record(user, "view", record_id=record_id, outcome="denied", **audit)
         db.session().commit()

@@ -33,16 +33,21 @@ def paginate(statement, number, per_page, query_args=None):
     """The `number`th page of `statement`; numbers past the end give the last page."""
     session = db.session()
     total = session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
-    pages = max(1, -(-total // per_page))
-    number = min(max(1, number), pages)
-    items = session.scalars(statement.limit(per_page).offset((number - 1) * per_page)).unique().all()
     args = {key: value for key, value in (query_args or {}).items() if value not in (None, "", []) and key != "page"}
-    return Page(items=items, total=total, number=number, per_page=per_page, query_args=args)
+    page = Page(items=[], total=total, number=1, per_page=per_page, query_args=args)
+    page.number = min(max(1, number), page.pages)
+    page.items = session.scalars(statement.limit(per_page).offset((page.number - 1) * per_page)).unique().all()
+    return page
+
+
+def request_page(statement):
+    """The page of `statement` that this request's `page` argument asks for, keeping its other arguments."""
+    return paginate(statement, request.args.get("page", 1, type=int), current_app.config["PAGE_SIZE"],
+                    query_args=request.args.to_dict())
 
 
 def filtered_page(form, query):
     """The requested page of `query(**criteria)` for a filter form on this request; None if the filters are invalid."""
     if not form.validate():
         return None
-    return paginate(query(**form.criteria()), request.args.get("page", 1, type=int),
-                    current_app.config["PAGE_SIZE"], query_args=request.args.to_dict())
+    return request_page(query(**form.criteria()))

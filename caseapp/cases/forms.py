@@ -96,7 +96,7 @@ class CaseFilterForm(FilterForm):
     def filters(self):
         """The valid filter values; an invalid one (a tampered URL) is ignored rather than failing."""
         self.validate()
-        return {name: field.data for name, field in self._fields.items() if not field.errors and field.data}
+        return {name: value for name, value in self.criteria().items() if not self[name].errors}
 
 
 class CasePersonForm(PersonForm):

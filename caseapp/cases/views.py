@@ -1,4 +1,4 @@
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -27,7 +27,7 @@ from caseapp.cases.forms import (
 from caseapp.cases.models import Case, CasePartner, CasePerson, Note
 from caseapp.enums import PERSON_ROLES
 from caseapp.organisations.models import Gemeente, Organisation
-from caseapp.pagination import paginate
+from caseapp.pagination import request_page
 from caseapp.persons.forms import PersonSearchForm
 from caseapp.persons.operations import BSN_IN_USE, bsn_in_use, register_person, search_persons, similar_persons
 
@@ -37,13 +37,12 @@ bp = Blueprint("cases", __name__, url_prefix="/casussen")
 @bp.route("/")
 @role_required(*CASEWORK_ROLES)
 def worklist():
-    scoped_case_ids = select(Case.id).where(case_scope(current_user))
     gemeenten = db.session().scalars(
         select(Gemeente).where(Gemeente.id.in_(select(Case.gemeente_id).where(case_scope(current_user))))
         .options(selectinload(Gemeente.wijken)).order_by(Gemeente.name)
     ).all()
     coordinators = db.session().scalars(
-        select(User).where(User.id.in_(select(Case.coordinator_id).where(Case.id.in_(scoped_case_ids))))
+        select(User).where(User.id.in_(select(Case.coordinator_id).where(case_scope(current_user))))
         .order_by(User.name)
     ).all()
     form = CaseFilterForm(request.args, gemeenten=gemeenten, coordinators=coordinators)
@@ -52,8 +51,7 @@ def worklist():
         selectinload(Case.gemeente), selectinload(Case.wijk), selectinload(Case.coordinator),
         selectinload(Case.persons).selectinload(CasePerson.person),
     )
-    page = paginate(statement, request.args.get("page", 1, type=int), current_app.config["PAGE_SIZE"],
-                    request.args.to_dict())
+    page = request_page(statement)
     record_search(current_user, "case", filters, page.total)
     db.session().commit()
     return render_template("cases/worklist.html", form=form, page=page, filtered=bool(filters.keys() - {"sort"}))
@@ -108,7 +106,9 @@ def edit(case_id):
 @bp.route("/<int:case_id>")
 @role_required(*CASEWORK_ROLES)
 def show(case_id):
-    return _render_case(get_case_or_404(current_user, case_id), NoteForm())
+    case = get_case_or_404(current_user, case_id, selectinload(Case.persons).selectinload(CasePerson.person),
+                           selectinload(Case.partners).selectinload(CasePartner.organisation))
+    return _render_case(case, NoteForm())
 
 
 def _render_case(case, note_form, status=200):

@@ -1,4 +1,6 @@
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from functools import partial
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -7,7 +9,7 @@ from caseapp import db
 from caseapp.access import CASEWORK_ROLES, case_scope, get_person_or_404, role_required
 from caseapp.audit.operations import record, record_search
 from caseapp.cases.models import Case, CasePerson
-from caseapp.pagination import paginate
+from caseapp.pagination import filtered_page
 from caseapp.persons.forms import PersonForm, PersonSearchForm
 from caseapp.persons.operations import BSN_IN_USE, bsn_in_use, search_persons, update_person
 
@@ -19,11 +21,10 @@ bp = Blueprint("persons", __name__, url_prefix="/personen")
 def search():
     form = PersonSearchForm(request.args)
     page = None
-    if form.validate() and (form.q.data or form.date_of_birth.data):
-        statement = search_persons(current_user, q=form.q.data, date_of_birth=form.date_of_birth.data)
-        page = paginate(statement, request.args.get("page", 1, type=int), current_app.config["PAGE_SIZE"],
-                        request.args.to_dict())
-        record_search(current_user, "person", {"q": form.q.data, "dob": form.date_of_birth.data}, page.total)
+    if form.q.data or form.date_of_birth.data:
+        page = filtered_page(form, partial(search_persons, current_user))
+    if page is not None:
+        record_search(current_user, "person", form.criteria(), page.total)
         db.session().commit()
     return render_template("persons/search.html", form=form, page=page)
 
