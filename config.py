@@ -14,6 +14,15 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     PAGE_SIZE = 25
+    # Links in e-mails point here; e-mail goes out through SMTP when MAIL_SERVER is set (Flask-Mailman).
+    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "587"))
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "true").lower() == "true"
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "zorg-en-veiligheid@localhost")
+    MAIL_BACKEND = "smtp" if MAIL_SERVER else "dummy"
     DEBUG = False
     TESTING = False
 
@@ -26,6 +35,7 @@ class Config:
 
 class DevelopmentConfig(Config):
     DEBUG = True
+    MAIL_BACKEND = "smtp" if Config.MAIL_SERVER else "console"  # e-mails printed to the console
 
     @classmethod
     def check(cls):
@@ -36,6 +46,7 @@ class TestConfig(Config):
     TESTING = True
     DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     PAGE_SIZE = 10
+    MAIL_BACKEND = "locmem"  # sent mail collects in flask_mailman's outbox
 
     @classmethod
     def check(cls):

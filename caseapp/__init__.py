@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 from flask import Flask, render_template
 
 from caseapp import db
-from caseapp.extensions import csrf, login_manager
+from caseapp.extensions import csrf, login_manager, mail
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,6 +26,7 @@ def create_app(config_name=None, **overrides):
     db.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
+    mail.init_app(app)
     _register_blueprints(app)
     _register_error_pages(app)
     _register_template_helpers(app)
@@ -40,12 +41,17 @@ def _register_blueprints(app):
     from caseapp.accounts.views import bp as accounts_bp
     from caseapp.audit.views import bp as audit_bp
     from caseapp.cases.views import bp as cases_bp
+    from caseapp.deadlines.views import bp as deadlines_bp
     from caseapp.home import bp as home_bp
+    from caseapp.interventions.views import bp as interventions_bp
+    from caseapp.notifications.views import bp as notifications_bp
     from caseapp.organisations.views import bp as organisations_bp
     from caseapp.persons.views import bp as persons_bp
     from caseapp.reports.views import bp as reports_bp
+    from caseapp.workflow.views import bp as workflow_bp
 
-    for blueprint in (home_bp, accounts_bp, organisations_bp, cases_bp, persons_bp, audit_bp, reports_bp):
+    for blueprint in (home_bp, accounts_bp, organisations_bp, cases_bp, interventions_bp, workflow_bp, deadlines_bp,
+                      notifications_bp, persons_bp, audit_bp, reports_bp):
         app.register_blueprint(blueprint)
 
 

@@ -1,4 +1,4 @@
-"""The access gate: which cases, persons and notes a user may see, and single-record checks.
+"""The access gate: which cases, persons, notes, interventions and deadlines a user may see, and single-record checks.
 
 Every list, search, count and page of case or person data goes through these functions; no view
 builds its own filter. A record outside a user's scope answers 404, so its existence is not revealed,
@@ -17,7 +17,9 @@ from caseapp.audit.operations import record
 from caseapp.cases.models import Case, CasePartner, CasePerson, Note
 from caseapp.enums import CARE_ORGANISATION_TYPES
 from caseapp.extensions import login_manager
+from caseapp.interventions.models import Intervention
 from caseapp.persons.models import Person
+from caseapp.workflow.models import Deadline
 
 CASEWORK_ROLES = ("coordinator", "partner")
 
@@ -62,9 +64,35 @@ def visible_notes(user):
     return select(Note).where(note_scope(user))
 
 
+def intervention_scope(user):
+    """A WHERE clause on Intervention: the interventions of the cases `user` may see."""
+    return Intervention.case_id.in_(select(Case.id).where(case_scope(user)))
+
+
+def visible_interventions(user):
+    return select(Intervention).where(intervention_scope(user))
+
+
+def deadline_scope(user):
+    """A WHERE clause on Deadline: those of visible cases; a partner sees only their organisation's own."""
+    scope = Deadline.case_id.in_(select(Case.id).where(case_scope(user)))
+    if user.role == "partner":
+        return scope & (Deadline.owner_organisation_id == user.organisation_id)
+    return scope
+
+
+def visible_deadlines(user):
+    return select(Deadline).where(deadline_scope(user))
+
+
 def get_case_or_404(user, case_id, *options):
     """The case if `user` may see it (loaded with `options`); otherwise audit the refusal and answer 404."""
     return _get_or_404(user, Case, case_id, case_scope(user), options, record_type="case", case_id=case_id)
+
+
+def get_intervention_or_404(user, intervention_id, *options):
+    return _get_or_404(user, Intervention, intervention_id, intervention_scope(user), options,
+                       record_type="intervention")
 
 
 def get_person_or_404(user, person_id):

@@ -97,9 +97,45 @@ AUDIT_ACTIONS = {
     "export": "Exporteren",
     "merge": "Samenvoegen",
     "purge": "Opschonen (bewaartermijn)",
+    "status": "Statuswijziging",
 }
 
 AUDIT_OUTCOMES = {
     "allowed": "Toegestaan",
     "denied": "Geweigerd",
+}
+
+CASE_RESULTS = {
+    "opgelost": "Opgelost",
+    "overgedragen": "Overgedragen aan een partner of de reguliere zorg",
+    "geen_grond": "Geen grond voor een casus",
+    "verhuisd": "Betrokkene verhuisd buiten de regio",
+    "gestopt": "Gestopt zonder resultaat",
+}
+
+# Every intervention type runs the process of its own (caseapp/workflow/processes.py).
+INTERVENTION_TYPES = {
+    "huisverbod": "Tijdelijk huisverbod",
+    "gedragsaanwijzing": "Gedragsaanwijzing woonoverlast (art. 151d Gemeentewet)",
+    "gebiedsverbod": "Gebiedsverbod (art. 172a Gemeentewet)",
+    "groepsverbod": "Groepsverbod (art. 172a Gemeentewet)",
+    "meldplicht": "Meldplicht (art. 172a Gemeentewet)",
+    "sluiting_13b": "Sluiting pand, drugs (art. 13b Opiumwet)",
+    "sluiting_174a": "Sluiting woning, openbare orde (art. 174a Gemeentewet)",
+    "waarschuwing": "Bestuurlijke waarschuwing",
+    "bibob": "Bibob-toets",
+    "gesprek": "Gesprek",
+    "buurtbemiddeling": "Buurtbemiddeling",
+    "zorgtraject": "Zorgtraject",
+    "woonbegeleiding": "Woonbegeleiding",
+    "huurovereenkomst_ontbinding": "Ontbinding huurovereenkomst (woningcorporatie)",
+    "melding_wvggz": "Melding Wvggz",
+}
+LIGHTER_STEPS = ("gesprek", "buurtbemiddeling", "zorgtraject", "woonbegeleiding", "huurovereenkomst_ontbinding",
+                 "melding_wvggz")
+PREMISES_TYPES = ("sluiting_13b", "sluiting_174a", "bibob")  # measures on premises or a business, never a person
+
+DEADLINE_KINDS = {
+    "termijn": "Termijn",
+    "taak": "Taak",
 }

@@ -1,4 +1,5 @@
 from flask_login import LoginManager
+from flask_mailman import Mail
 from flask_wtf import CSRFProtect
 
 login_manager = LoginManager()
@@ -8,3 +9,5 @@ login_manager.login_message_category = "info"
 login_manager.session_protection = "strong"
 
 csrf = CSRFProtect()
+
+mail = Mail()

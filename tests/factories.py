@@ -76,6 +76,8 @@ class Factory:
             "risk_level": "midden",
             "opened_on": date.today(),
         }
+        if fields.get("status") == "afgesloten":
+            defaults["result"] = "opgelost"
         case = Case(gemeente=gemeente, coordinator=coordinator, created_at=now, updated_at=now,
                     **{**defaults, **fields})
         case.leefgebieden = [CaseLeefgebied(leefgebied="schulden")]

@@ -6,6 +6,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from caseapp.accounts.models import User
 from caseapp.db import Base
 from caseapp.enums import (
+    CASE_RESULTS,
     CASE_STATUSES,
     CASE_TYPES,
     LEEFGEBIEDEN,
@@ -24,6 +25,9 @@ class Case(Base):
         CheckConstraint(check_in("type", CASE_TYPES), name="type"),
         CheckConstraint(check_in("status", CASE_STATUSES), name="status"),
         CheckConstraint(check_in("risk_level", RISK_LEVELS), name="risk_level"),
+        CheckConstraint(check_in("result", CASE_RESULTS), name="result"),
+        # A closed case has a result, and only a closed case has one.
+        CheckConstraint("(status = 'afgesloten') = (result IS NOT NULL)", name="result_when_closed"),
         Index("ix_case_gemeente_status_opened", "gemeente_id", "status", "opened_on"),
     )
 
@@ -37,8 +41,15 @@ class Case(Base):
     risk_level: Mapped[str] = mapped_column(String(10))
     coordinator_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     opened_on: Mapped[date]
+    result: Mapped[str | None] = mapped_column(String(20))
+    closed_at: Mapped[datetime | None]
+    suspended_since: Mapped[datetime | None]
+    version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+
+    # Optimistic locking: an UPDATE based on an old version changes nothing and raises StaleDataError.
+    __mapper_args__ = {"version_id_col": version}
 
     gemeente: Mapped[Gemeente] = relationship()
     wijk: Mapped[Wijk | None] = relationship()
@@ -49,6 +60,9 @@ class Case(Base):
     )
     partners: Mapped[list["CasePartner"]] = relationship(
         back_populates="case", cascade="all, delete-orphan", order_by="CasePartner.id"
+    )
+    interventions = relationship(
+        "Intervention", back_populates="case", cascade="all, delete-orphan", order_by="Intervention.id"
     )
 
     @property
@@ -62,6 +76,16 @@ class Case(Base):
     @property
     def status_label(self):
         return CASE_STATUSES[self.status]
+
+    @property
+    def result_label(self):
+        return CASE_RESULTS.get(self.result, "")
+
+    @property
+    def process(self):
+        from caseapp.workflow.processes import CASE_PROCESS
+
+        return CASE_PROCESS
 
     @property
     def risk_label(self):

@@ -5,7 +5,9 @@ from caseapp import db
 from caseapp.access import visible_cases
 from caseapp.audit.operations import record, utcnow
 from caseapp.cases.models import Case, CaseLeefgebied, CasePartner, CasePerson, Note
+from caseapp.notifications.operations import notify_case_assignment
 from caseapp.persons.models import Person
+from caseapp.workflow.engine import fire
 
 _RISK_ORDER = case_when({"acuut": 4, "hoog": 3, "midden": 2, "laag": 1}, value=Case.risk_level)
 SORT_ORDERS = {
@@ -36,16 +38,20 @@ def worklist(actor, *, q=None, status=None, type=None, gemeente_id=None, wijk_id
 
 
 def open_case(actor, *, leefgebieden, **fields):
+    """A new case, registered through the case process's first transition (which audits it)."""
     now = utcnow()
-    case = Case(created_at=now, updated_at=now, status="aangemeld", **fields)
+    case = Case(created_at=now, updated_at=now, **fields)
     case.leefgebieden = [CaseLeefgebied(leefgebied=value) for value in leefgebieden]
-    db.session().add(case)
-    db.session().flush()
-    record(actor, "create", record_type="case", record_id=case.id, case_id=case.id)
+    fire(actor, case, "aanmelden", now=now)
+    if case.coordinator is not None:
+        notify_case_assignment(actor, case, coordinator=case.coordinator)
     return case
 
 
 def update_case(actor, case, *, leefgebieden, **fields):
+    new_coordinator = fields.get("coordinator")
+    if new_coordinator is not None and new_coordinator.id != case.coordinator_id:
+        notify_case_assignment(actor, case, coordinator=new_coordinator)
     for name, value in fields.items():
         setattr(case, name, value)
     kept = {item.leefgebied: item for item in case.leefgebieden}
@@ -84,6 +90,7 @@ def assign_partner(actor, case, organisation):
     db.session().flush()
     record(actor, "create", record_type="case_partner", record_id=assignment.id, case_id=case.id,
            detail=organisation.name)
+    notify_case_assignment(actor, case, organisation=organisation)
     return assignment
 
 

@@ -1,4 +1,5 @@
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caseapp.db import Base
@@ -11,6 +12,8 @@ class Gemeente(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
     cbs_code: Mapped[str | None] = mapped_column(String(6), unique=True)
+    # Whether the APV has the duty-of-care rule that art. 151d Gemeentewet (gedragsaanwijzing) requires.
+    apv_151d: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
 
     wijken: Mapped[list["Wijk"]] = relationship(
         back_populates="gemeente", order_by="Wijk.name", cascade="all, delete-orphan"

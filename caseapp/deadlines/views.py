@@ -1,0 +1,3 @@
+from flask import Blueprint
+
+bp = Blueprint("deadlines", __name__, url_prefix="/termijnen")

@@ -1,0 +1,3 @@
+from flask import Blueprint
+
+bp = Blueprint("interventions", __name__, url_prefix="/interventies")
