@@ -87,6 +87,21 @@ def _register_template_helpers(app):
     def inject_enums():
         return {"enums": enums}
 
+    @app.context_processor
+    def inject_unread_notifications():
+        """The header's unread count: counted once per request, and only when the header shows it."""
+        from flask import g
+        from flask_login import current_user
+
+        from caseapp.notifications.operations import unread_count
+
+        def unread_notifications():
+            if "unread_notifications" not in g:
+                g.unread_notifications = unread_count(current_user)
+            return g.unread_notifications
+
+        return {"unread_notifications": unread_notifications}
+
     @app.template_filter("datum")
     def format_date(value):
         return value.strftime("%d-%m-%Y") if value else ""

@@ -6,7 +6,7 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import with_appcontext
-from sqlalchemy import func, select
+from sqlalchemy import func, select, true
 
 from caseapp import db
 from caseapp.accounts.operations import create_user, find_user_by_email
@@ -20,6 +20,7 @@ def register_commands(app):
     app.cli.add_command(db_group)
     app.cli.add_command(demo_data_command)
     app.cli.add_command(dev_command)
+    app.cli.add_command(deadlines_command)
 
 
 @click.command("create-user")
@@ -145,3 +146,54 @@ def dev_command():
     # `flask` sets this flag to turn app.run into a no-op; here serving is the point of the command.
     os.environ.pop("FLASK_RUN_FROM_CLI", None)
     app.run(host="127.0.0.1", port=5000, debug=False, use_reloader=False)
+
+
+@click.command("termijnen")
+@click.option("--gemeente", "gemeente_name", help="Only the cases of this gemeente.")
+@click.option("--notify", is_flag=True, help="Also remind, once, of what is due within 2 days or overdue.")
+@with_appcontext
+def deadlines_command(gemeente_name, notify):
+    """Print what is overdue and what is due within 7 days, per gemeente and coordinator (for a daily cron job)."""
+    from caseapp.audit.operations import record_search, utcnow
+    from caseapp.deadlines import operations
+
+    now = utcnow()
+    gemeente = None
+    if gemeente_name:
+        gemeente = operations.find_gemeente(gemeente_name)
+        if gemeente is None:
+            raise click.BadParameter(f"no gemeente named {gemeente_name}", param_hint="--gemeente")
+    criteria = {"gemeente_id": gemeente.id} if gemeente else {}
+    overview = operations.overview(true(), now, limit=None, **criteria)
+    click.echo(f"Termijnen op {local_time(now)}, {gemeente.name if gemeente else 'alle gemeenten'}")
+    for section in overview.sections:
+        click.echo(f"\n{section.title}: {section.total}")
+        for group in section.groups:
+            click.echo(f"  {group.heading}")
+            for row in group.rows:
+                click.echo("    " + _deadline_line(row))
+    if overview.suspended:
+        click.echo(f"\n{overview.suspended} termijn(en) van opgeschorte dossiers niet getoond.")
+    record_search(None, "deadline", criteria, overview.overdue.total + overview.due_soon.total)
+    if notify:
+        reminded, notifications = operations.send_reminders(now, **criteria)
+        click.echo(f"\nHerinneringen verstuurd: {notifications} notificatie(s) over {reminded} termijn(en).")
+    db.session().commit()
+
+
+def local_time(moment):
+    """A naive UTC moment in Dutch local time, as the pages show it."""
+    return current_app.jinja_env.filters["tijdstip"](moment)
+
+
+def _deadline_line(row):
+    deadline = row.deadline
+    parts = [deadline.case.reference, f"{deadline.label} ({deadline.kind_label.lower()})"]
+    if deadline.lapses:
+        parts.append("loopt af")
+    if deadline.intervention is not None:
+        parts.append(deadline.intervention.type_label)
+    if deadline.owner_organisation is not None:
+        parts.append(f"eigenaar {deadline.owner_organisation.name}")
+    parts += [f"uiterlijk {local_time(deadline.due_at)}", row.days_text]
+    return " | ".join(parts)

@@ -8,16 +8,23 @@ they can never be a real person's.
 `load_demo_data(session)` fills an empty database in one transaction. The data is the same on every run
 (one seeded random generator), except that dates are laid out relative to today, so the demo always
 covers the last five years and minors are always under 18.
+
+Every status comes from the workflow engine: each case, and each intervention on it, is played through
+`engine.start` and `engine.fire` at moments in its past (office hours, never later than now), so the
+history, the stored deadlines and the audit trail are the ones real use would have left behind.
 """
 
 import random
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from sqlalchemy import func, select
 
+from caseapp import db
 from caseapp.accounts.operations import hash_password
 from caseapp.audit.operations import utcnow
-from caseapp.enums import CASE_RESULTS
 from caseapp.models import (
     Case,
     CaseLeefgebied,
@@ -25,16 +32,22 @@ from caseapp.models import (
     CasePerson,
     Gemeente,
     Note,
+    Notification,
     Organisation,
     Person,
     User,
     Wijk,
 )
+from caseapp.workflow import engine
+from caseapp.workflow.definitions import end_of_day, later, local_date
+from caseapp.workflow.processes import BIBOB_ALLOWED
 
 DEMO_PASSWORD = "demo-wachtwoord-2026"  # noqa: S105 - the published password of the synthetic demo users
 CASE_COUNT = 300
 YEARS = 5
 
+# Gemeenten whose APV has the zorgplicht for woonoverlast that a gedragsaanwijzing (art. 151d) needs.
+APV_151D = ("Hillegom", "Lisse", "Teylingen")
 # gemeente -> (CBS code, wijken); a wijk is (name, woonplaats, postcode digits, streets).
 GEMEENTEN = {
     "Hillegom": ("GM0534", [
@@ -313,13 +326,141 @@ REPEAT_TYPES = ("woonoverlast", "verward_gedrag", "huiselijk_geweld", "other")
 POSTCODE_LETTERS = "ABCDEGHJKLMNPRSTVWXZ"
 
 
+# -- the workflow ------------------------------------------------------------------------------------
+
+START = "starten"  # the first transition of every intervention process
+STEP_OWNERS = {  # who carries out a lighter or partner step (gesprek and woonbegeleiding: see _owner)
+    "buurtbemiddeling": BUURTBEMIDDELING, "zorgtraject": GGZ, "huurovereenkomst_ontbinding": STEK,
+    "melding_wvggz": GGD,
+}
+STEP_TEXTS = {
+    "gesprek": [
+        "Gesprek met betrokkene over de meldingen en de afspraken die nodig zijn.",
+        "Huisbezoek met de wijkagent: betrokkene aangesproken op de overlast.",
+    ],
+    "buurtbemiddeling": [
+        "Bemiddelingsgesprek tussen betrokkene en de melders, begeleid door twee vrijwilligers.",
+        "Buurtbemiddeling aangeboden aan beide partijen in de burenruzie.",
+    ],
+    "zorgtraject": [
+        "Aanmelding bij het FACT-team voor behandeling en outreachende begeleiding.",
+        "Traject ambulante verslavingszorg; eerste intake gepland.",
+    ],
+    "woonbegeleiding": [
+        "Ambulante woonbegeleiding: hulp bij huishouden, post en geldzaken.",
+        "Begeleiding om de woning op orde te krijgen en te houden.",
+    ],
+    "huurovereenkomst_ontbinding": [
+        "Stek Wonen start een procedure tot ontbinding van de huurovereenkomst wegens ernstige overlast.",
+        "Ontbinding van de huurovereenkomst na aantreffen van een hennepkwekerij in de huurwoning.",
+    ],
+    "melding_wvggz": [
+        "Melding Wvggz: verkennend onderzoek naar de noodzaak van verplichte zorg.",
+    ],
+}
+STEP_OUTCOME_WEIGHTS = {"effect": 35, "deels": 30, "geen_effect": 20, "geweigerd": 10, "vervallen": 5}
+MEASURE_TEXTS = {
+    "gebiedsverbod": ["Gebiedsverbod winkelcentrum en stationsomgeving, dagelijks van 18.00 tot 06.00 uur."],
+    "groepsverbod": ["Verbod om zich met meer dan drie leden van de groep in het centrum op te houden."],
+    "meldplicht": ["Meldplicht op het politiebureau op vrijdag- en zaterdagavond om 20.00 uur."],
+}
+ORDER_TEXTS = [  # gedragsaanwijzing
+    "Geen harde muziek of ander geluid tussen 22.00 en 07.00 uur; geen bezoek na 22.00 uur.",
+    "Woning en tuin opruimen en schoon houden; geen spullen in de portiek of op de galerij.",
+    "Geen contact zoeken met de buren op nummer 12 en 14; de honden aangelijnd in de portiek.",
+]
+WARNING_TEXTS = {
+    "person": "Bij nieuwe overlast kan de burgemeester een gedragsaanwijzing of sluiting opleggen.",
+    "premises": "Na het aantreffen van drugs in het pand: bij herhaling volgt sluiting (art. 13b Opiumwet).",
+}
+BIBOB_TEXTS = ["Aanvraag exploitatievergunning horeca na overname van de zaak.",
+               "Aanvraag omgevingsvergunning voor een bedrijfspand op het bedrijventerrein."]
+BUSINESS_KINDS = ["Café", "Grillroom", "Kapsalon", "Minimarkt", "Bollenhandel", "Autobedrijf", "Nagelstudio"]
+REASONS = {
+    "case_suspended": ["Betrokkene is tijdelijk opgenomen in een kliniek; het plan wacht tot na het ontslag.",
+                       "Betrokkene zit in voorlopige hechtenis.",
+                       "Wachten op de uitkomst van het onderzoek van Veilig Thuis."],
+    "step_suspended": ["Betrokkene is enkele weken in het buitenland.", "Betrokkene is opgenomen in het ziekenhuis."],
+    "bibob_suspended": ["Wachten op aanvullende stukken van de aanvrager."],
+    "back_to_work": ["Nieuwe meldingen tijdens de monitoring; de afspraken worden aangescherpt.",
+                     "Evaluatie: de doelen zijn nog niet bereikt, extra inzet nodig.",
+                     "Terugval na het wegvallen van de begeleiding; begeleiding weer opgestart."],
+    "reopened": ["Nieuwe meldingen van overlast op hetzelfde adres.",
+                 "Politie meldt een nieuw incident met dezelfde betrokkene."],
+    "step_lapsed": ["Betrokkene is verhuisd naar een andere gemeente.", "Niet meer nodig: andere hulp is gestart."],
+    "no_huisverbod": ["Hulpofficier: onvoldoende grond voor een huisverbod; vrijwillige hulp afgesproken."],
+    "appeal_ruling": ["Rechtbank: het beroep is ongegrond, het huisverbod blijft staan.",
+                      "Rechtbank: het huisverbod blijft in stand."],
+    "measure_dropped": ["Betrokkene heeft zich bij hulpverlening gemeld; de maatregel is niet meer nodig."],
+    "violation": ["Politie trof betrokkene aan in het verboden gebied.",
+                  "Boa's stelden opnieuw overlast vast, in strijd met de last."],
+    "no_letter": ["Na een gesprek op het gemeentehuis is de overlast gestopt; de brief is niet meer nodig."],
+    "no_order": ["De zienswijze overtuigt: betrokkene heeft hulp aanvaard en de overlast is gestopt."],
+    "no_closure": ["De huurder is vertrokken en de eigenaar heeft maatregelen genomen; sluiting is niet meer nodig."],
+    "bibob_stopped": ["De aanvrager heeft de aanvraag ingetrokken."],
+}
+# The status a case is closed from: (share of the cases, results with their weights).
+CLOSING = {
+    "aangemeld": (4, {"geen_grond": 80, "overgedragen": 20}),
+    "onderzoek": (10, {"geen_grond": 55, "overgedragen": 35, "verhuisd": 10}),
+    "uitvoering": (22, {"overgedragen": 45, "gestopt": 35, "verhuisd": 20}),
+    "monitoring": (64, {"opgelost": 75, "overgedragen": 15, "gestopt": 5, "verhuisd": 5}),
+}
+# Steps that run alongside the escalation ladder rather than as one of its rungs.
+ALONGSIDE = ("zorgtraject", "woonbegeleiding", "melding_wvggz", "huurovereenkomst_ontbinding")
+# The agreement under way today on a case in uitvoering, per case type (default: a gesprek).
+UNDER_WAY = {"verward_gedrag": "zorgtraject", "huiselijk_geweld": "zorgtraject", "other": "woonbegeleiding"}
+NOTIFICATIONS_READ_AFTER = timedelta(days=14)  # older notifications of the demo have been read
+
+
+@dataclass
+class _Plan:
+    """What will happen to a case: its interventions in order, and how its lifecycle runs."""
+
+    rungs: list = field(default_factory=list)  # (intervention type, planned outcome), in the order taken
+    huisverbod: bool = False  # at the start, against the adult betrokkene
+    closes_from: str = "monitoring"  # the status it is closed from (see CLOSING)
+    long_running: bool = False  # keeps coming back from monitoring
+    reopen: bool = False
+
+
+@dataclass
+class _Planned:
+    """An intervention in a case's story; `intervention` is its record once the engine started it."""
+
+    type: str
+    intervention: Any = None
+
+
+@dataclass
+class _Event:
+    at: datetime
+    subject: Any  # the case, or a _Planned intervention
+    name: str
+    actor: User
+    values: dict
+    reason: str = ""
+
+
+def _age(born, day):
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+def _has_minors(persons, day):
+    """Whether the household has a child on `day`, as the huisverbod's Veilig Thuis guard counts it."""
+    return any(role == "minderjarige" or (person.date_of_birth and _age(person.date_of_birth, day) < 18)
+               for person, role in persons)
+
+
 def demo_logins():
     """The demo users as (role, e-mail); all share DEMO_PASSWORD."""
     return [(role, email) for role, email, *_ in USERS]
 
 
 def load_demo_data(session):
-    """Fill an empty database with the synthetic demo region, commit, and return the demo logins."""
+    """Fill an empty database with the demo region, commit, and return the logins; `session` is db.session()."""
+    if session is not db.session():
+        raise ValueError("demo data is played through the workflow engine, which writes through db.session()")
     if session.scalar(select(func.count()).select_from(User)):
         raise RuntimeError("the database already has users; demo data only goes into an empty database")
     _Builder(session, random.Random(2026), date.today(), utcnow()).build()
@@ -336,11 +477,31 @@ class _Builder:
         self.bsns = set()
         self.home_wijk = {}  # person -> name of the wijk they live in
         self.uses = {}  # person -> number of cases so far (repeat pools)
+        self.plans = {}  # case -> _Plan
+        self.case_rngs = {}  # case -> its own random generator, for its plan and story
+        self.events = []  # the story being told
 
     def build(self):
+        cases = self.cast()
+        self.session.add_all([*self.gemeenten.values(), *self.organisations.values(), *self.users])
+        self.session.flush()  # the engine records who acted, by id
+        notes = []
+        for case in cases:  # in the order they came in, so ids and references follow time
+            self._play(case)
+            notes += self._notes(case)
+        self.session.info.pop("outbox", None)  # no e-mail about events long past
+        for notification in self.session.scalars(  # users have read what was long ago
+                select(Notification).where(Notification.created_at < self.now - NOTIFICATIONS_READ_AFTER)):
+            notification.read_at = notification.created_at + timedelta(days=1)
+        self.session.add_all(sorted(notes, key=lambda note: note.created_at))
+        self.session.flush()
+
+    def cast(self):
+        """The region, its people and its cases, each with a plan: everything but what happens to them."""
         self.gemeenten = {}
         for name, (cbs_code, wijken) in GEMEENTEN.items():
-            self.gemeenten[name] = Gemeente(name=name, cbs_code=cbs_code, wijken=[Wijk(name=w[0]) for w in wijken])
+            self.gemeenten[name] = Gemeente(name=name, cbs_code=cbs_code, apv_151d=name in APV_151D,
+                                            wijken=[Wijk(name=w[0]) for w in wijken])
         self.organisations = {name: Organisation(name=name, type=kind) for name, kind in ORGANISATIONS}
         password_hash = hash_password(DEMO_PASSWORD)  # once: Argon2 is slow on purpose
         self.users = [
@@ -349,18 +510,14 @@ class _Builder:
                  created_at=self.now - timedelta(days=YEARS * 365 + 30))
             for role, email, name, organisation, gemeenten in USERS
         ]
-        self.session.add_all([*self.gemeenten.values(), *self.organisations.values(), *self.users])
         self.repeat_subjects = {g: [self._person(g) for _ in range(REPEAT_SUBJECTS_PER_GEMEENTE)] for g in GEMEENTEN}
         self.repeat_melders = {g: [self._person(g, 30, 80) for _ in range(REPEAT_MELDERS_PER_GEMEENTE)]
                                for g in GEMEENTEN}
-        self.notes = []
-        self.cases = cases = sorted((self._case() for _ in range(CASE_COUNT)), key=lambda case: case.created_at)
+        cases = sorted((self._case() for _ in range(CASE_COUNT)), key=lambda case: case.created_at)
         for case in cases:  # a person is registered when they first come up in a case
             for case_person in case.persons:
                 case_person.person.created_at = min(case_person.person.created_at, case.created_at)
-        self.session.add_all(cases)  # in the order they came in, so ids and references follow time
-        self.session.add_all(sorted(self.notes, key=lambda note: note.created_at))
-        self.session.flush()
+        return cases
 
     # -- people -----------------------------------------------------------------------------------
 
@@ -434,7 +591,7 @@ class _Builder:
         gemeente = self.gemeenten[gemeente_name]
         # Skewed towards recent years (the team got busier) plus some fresh intake on the worklist;
         # at least a day old, so no timestamp lies in the future.
-        recent = rng.random() < 0.07
+        recent = rng.random() < 0.12
         age_days = rng.randint(1, 60) if recent else 1 + int((YEARS * 365 - 2) * (1 - rng.random() ** 0.7))
         opened_on = self.today - timedelta(days=age_days)
         created_at = datetime.combine(opened_on, time(rng.randint(7, 15), rng.randint(0, 59)))
@@ -446,7 +603,7 @@ class _Builder:
 
         persons, wijk_name, address = self._case_persons(case_type, spec, gemeente_name, opened_on)
         case = Case(
-            type=case_type, status=self._status(age_days), gemeente=gemeente,
+            type=case_type, gemeente=gemeente,
             wijk=next(w for w in gemeente.wijken if w.name == wijk_name), address=address,
             description=rng.choice(spec["descriptions"]), risk_level=risk, coordinator=coordinator,
             opened_on=opened_on, created_at=created_at, updated_at=created_at,
@@ -455,31 +612,17 @@ class _Builder:
         case.leefgebieden = [CaseLeefgebied(leefgebied=item)
                              for item in rng.sample(pool, rng.randint(1, min(3, len(pool))))]
         case.persons = [CasePerson(person=person, role=role, added_at=created_at) for person, role in persons]
-        partners = [
-            self.organisations[f"{SOCIAAL_TEAM} {gemeente_name}" if name == SOCIAAL_TEAM else name]
-            for name in rng.sample(spec["partners"], rng.choice((0, 1, 1, 2, 2, 2, 3, 3)))
-        ]
-        case.partners = [CasePartner(organisation=organisation, assigned_at=created_at + timedelta(hours=20),
-                                     assigned_by=coordinator) for organisation in partners]
-        notes = self._notes(case, spec, coordinators, partners, created_at)
-        if notes:
-            case.updated_at = notes[-1].created_at
-        if case.status == "afgesloten":
-            case.result = rng.choices(list(CASE_RESULTS), weights=(50, 25, 10, 8, 7))[0]
-            case.closed_at = case.updated_at
-        self.notes += notes
+        self.case_rngs[case] = random.Random(rng.getrandbits(64))
+        with self._own_rng(case):
+            plan = self.plans[case] = self._plan(case)
+        # The organisations that carry out a step are on the case, so their users can see it and report back.
+        sampled = [f"{SOCIAAL_TEAM} {gemeente_name}" if name == SOCIAAL_TEAM else name
+                   for name in rng.sample(spec["partners"], rng.choice((0, 1, 1, 2, 2, 2, 3, 3)))]
+        names = list(dict.fromkeys([*self._owners(case, plan), *sampled]))
+        case.partners = [CasePartner(organisation=self.organisations[name], assigned_by=coordinator,
+                                     assigned_at=min(created_at + timedelta(hours=20), self.now))
+                         for name in names[:4]]
         return case
-
-    def _status(self, age_days):
-        if age_days < 45:
-            weights = {"aangemeld": 45, "onderzoek": 35, "plan_van_aanpak": 20}
-        elif age_days < 150:
-            weights = {"onderzoek": 15, "plan_van_aanpak": 30, "uitvoering": 40, "monitoring": 5, "afgesloten": 10}
-        elif age_days < 400:
-            weights = {"plan_van_aanpak": 5, "uitvoering": 30, "monitoring": 30, "afgesloten": 35}
-        else:
-            weights = {"uitvoering": 3, "monitoring": 5, "afgesloten": 92}
-        return self.rng.choices(list(weights), weights=list(weights.values()))[0]
 
     def _case_persons(self, case_type, spec, gemeente_name, opened_on):
         """1 to 4 (person, role) pairs, the wijk of the case and its subject address."""
@@ -515,13 +658,14 @@ class _Builder:
                 persons.append((person, role))
         return persons[:4], wijk_name, address
 
-    def _notes(self, case, spec, coordinators, partners, created_at):
+    def _notes(self, case):
+        """A few notes on the case's timeline, from its registration until it closed (or now)."""
         rng = self.rng
+        spec = CASE_TYPES[case.type]
+        coordinators = [u for u in self.users if u.role == "coordinator" and case.gemeente in u.gemeenten]
+        partners = [assignment.organisation for assignment in case.partners]
         count = rng.choices(range(6), weights=[10, 20, 25, 20, 15, 10])[0]
-        until = self.now
-        if case.status == "afgesloten":
-            until = min(until, created_at + timedelta(days=rng.randint(60, 400)))
-        moments = sorted(self._office_moment(created_at, until) for _ in range(count))
+        moments = sorted(self._office_moment(case.created_at, case.closed_at or self.now) for _ in range(count))
         partner_users = [u for u in self.users if u.role == "partner" and u.organisation in partners]
         notes = []
         for moment in moments:
@@ -542,6 +686,8 @@ class _Builder:
                     visibility = rng.choices(("partners", "intern", "zorgpartners"), weights=(80, 12, 8))[0]
             notes.append(Note(case=case, author=author, organisation=author.organisation, body=body,
                               visibility=visibility, created_at=moment))
+        if notes:
+            case.updated_at = max(case.updated_at, notes[-1].created_at)
         return notes
 
     def _office_moment(self, after, before):
@@ -553,3 +699,428 @@ class _Builder:
                 if after < moment < before:
                     return moment
         return after + (before - after) / 2
+
+    def _office(self, moment):
+        """The first moment in office hours (weekdays, UTC 7-16) at or after `moment`, to the minute."""
+        moment = moment.replace(second=0, microsecond=0)
+        if moment.weekday() < 5 and 7 <= moment.hour < 16:
+            return moment
+        day = moment.date()
+        if moment.weekday() >= 5 or moment.hour >= 16:
+            day += timedelta(days=1)
+            while day.weekday() >= 5:
+                day += timedelta(days=1)
+        return datetime.combine(day, time(7)) + timedelta(minutes=self.rng.randint(0, 120))
+
+    def _after(self, moment, *, days=None, hours=None, late=None, late_share=0.1):
+        """An office-hours moment a random number of `days` (or `hours`) after `moment`; now and then `late` days."""
+        if late and self.rng.random() < late_share:
+            days = late
+        period = timedelta(days=self.rng.uniform(*days)) if days else timedelta(hours=self.rng.uniform(*hours))
+        return self._office(moment + period)
+
+    # -- what happens to a case -------------------------------------------------------------------
+
+    def _plan(self, case):
+        rng = self.rng
+        plan = _Plan(long_running=rng.random() < 0.06, reopen=rng.random() < 0.015)
+        plan.closes_from = rng.choices(list(CLOSING), weights=[share for share, _results in CLOSING.values()])[0]
+        adult = _age(self._betrokkene(case).date_of_birth, case.created_at.date()) >= 18
+        plan.huisverbod = case.type == "huiselijk_geweld" and adult and rng.random() < 0.6
+        if plan.closes_from in ("uitvoering", "monitoring"):
+            plan.rungs = self._rungs(case)
+        return plan
+
+    def _rungs(self, case):
+        """The interventions a case goes through after its plan van aanpak, lightest first."""
+        rng, case_type = self.rng, case.type
+        age = _age(self._betrokkene(case).date_of_birth, case.created_at.date())
+        leefgebieden = {item.leefgebied for item in case.leefgebieden}
+        rungs = []
+
+        def take(type, share, outcome=None):
+            if rng.random() < share:
+                rungs.append((type, outcome or self._step_outcome()))
+
+        def escalates():  # the last step did not stop it
+            return not rungs or rungs[-1][1] in ("geen_effect", "geweigerd", "dwangsom_ingevorderd",
+                                                 "bestuursdwang_toegepast") \
+                or (rungs[-1][1] in ("deels", "verzonden") and rng.random() < 0.6)
+
+        care = bool({"psychische_problematiek", "verslaving"} & leefgebieden)
+        if case_type == "woonoverlast":  # the escalation ladder
+            take("gesprek", 0.7)
+            if escalates():
+                take("buurtbemiddeling", 0.6)
+            if care:
+                take("zorgtraject", 0.35)
+            if escalates():
+                take("waarschuwing", 0.5, rng.choices(("verzonden", "vervallen"), weights=(92, 8))[0])
+            # 151d needs a lighter step done first; one on the ladder itself, as care runs alongside
+            lighter = any(type in ("gesprek", "buurtbemiddeling", "waarschuwing") and outcome != "vervallen"
+                          for type, outcome in rungs)
+            if lighter and escalates():
+                take("gedragsaanwijzing", 0.4, rng.choices(
+                    ("nageleefd", "dwangsom_ingevorderd", "bestuursdwang_toegepast", "afzien"),
+                    weights=(40, 32, 13, 15))[0])
+            if rungs and rungs[-1][0] == "gedragsaanwijzing" and escalates():
+                take("sluiting_174a", 1, "opgeheven")
+            take("huurovereenkomst_ontbinding", 0.05)
+        elif case_type == "ondermijning":
+            take("waarschuwing", 0.35, rng.choices(("verzonden", "vervallen"), weights=(92, 8))[0])
+            take("sluiting_13b", 0.3, rng.choices(("opgeheven", "afzien"), weights=(85, 15))[0])
+            take("bibob", 0.3,
+                 rng.choices(("geen", "mindere_mate", "ernstig", "stoppen"), weights=(40, 30, 20, 10))[0])
+            take("huurovereenkomst_ontbinding", 0.1)
+        elif case_type == "jeugdoverlast":
+            take("gesprek", 0.55)
+            if age >= 14 and escalates() and rng.random() < 0.4:
+                # a hanging group gets a groepsverbod, a young burglar a meldplicht, the rest a gebiedsverbod
+                about = case.description.lower()
+                measure = "groepsverbod" if "groep" in about else "meldplicht" if "inbraken" in about \
+                    else "gebiedsverbod"
+                take(measure, 1, rng.choices(("nageleefd", "overtreden", "ingetrokken", "niet_opgelegd"),
+                                             weights=(55, 30, 5, 10))[0])
+        elif case_type == "verward_gedrag":
+            take("melding_wvggz", 0.15)
+            take("zorgtraject", 0.45)
+            take("woonbegeleiding", 0.2)
+        elif case_type == "huiselijk_geweld":
+            take("gesprek", 0.2)
+            take("zorgtraject", 0.35)
+            take("woonbegeleiding", 0.1)
+        elif case_type == "radicalisering":
+            take("gesprek", 0.6)
+            take("zorgtraject", 0.25)
+        else:
+            take("gesprek", 0.3)
+            take("woonbegeleiding", 0.35)
+            take("huurovereenkomst_ontbinding", 0.1)
+        if not rungs:  # a plan van aanpak has at least one action
+            take("gesprek", 1)
+        return rungs
+
+    def _step_outcome(self):
+        return self.rng.choices(list(STEP_OUTCOME_WEIGHTS), weights=list(STEP_OUTCOME_WEIGHTS.values()))[0]
+
+    @staticmethod
+    def _owner(type, case_type, gemeente_name):
+        """The organisation that carries out a lighter or partner step."""
+        if type == "gesprek":
+            return JONGERENWERK if case_type == "jeugdoverlast" else TEAM
+        if type == "woonbegeleiding":
+            return f"{SOCIAAL_TEAM} {gemeente_name}"
+        return STEP_OWNERS[type]
+
+    def _owners(self, case, plan):
+        """The partner organisations the plan gives work to."""
+        owners = [self._owner(type, case.type, case.gemeente.name) for type, _ in plan.rungs if type in STEP_TEXTS]
+        persons = [(link.person, link.role) for link in case.persons]
+        if plan.huisverbod and _has_minors(persons, case.created_at.date()):
+            owners.append(VEILIG_THUIS)
+        return [name for name in dict.fromkeys(owners) if name != TEAM]
+
+    # -- playing it through the engine ------------------------------------------------------------
+
+    def story(self, case):
+        """What happens to the case and its interventions, in time order (same-minute events in the order told)."""
+        self.events = []
+        with self._own_rng(case):
+            self._case_story(case)
+        return sorted(self.events, key=lambda item: item.at)
+
+    def _play(self, case):
+        """Fire the case's story through the engine, event by event, up to now."""
+        for item in self.story(case):
+            if item.at > self.now:
+                break
+            if item.name == START:
+                item.subject.intervention = engine.start(item.actor, case, item.subject.type, reason=item.reason,
+                                                         now=item.at, **item.values)
+            else:
+                subject = item.subject.intervention if isinstance(item.subject, _Planned) else item.subject
+                engine.fire(item.actor, subject, item.name, reason=item.reason, now=item.at, **item.values)
+
+    @contextmanager
+    def _own_rng(self, case):
+        """Draw from the case's own generator, so that a change in one case's story leaves the others as they were."""
+        main, self.rng = self.rng, self.case_rngs[case]
+        try:
+            yield
+        finally:
+            self.rng = main
+
+    def _event(self, at, name, subject, actor, reason="", **values):
+        self.events.append(_Event(at, subject, name, actor, values, reason))
+        return at
+
+    def _suspension(self, subject, at, actor, share, reasons):
+        """Now and then opschorten and, weeks later, hervatten; the moment work goes on."""
+        if self.rng.random() >= share:
+            return at
+        since = self._event(self._after(at, days=(2, 10)), "opschorten", subject, actor,
+                            reason=self.rng.choice(REASONS[reasons]))
+        return self._event(self._after(since, days=(10, 60)), "hervatten", subject, actor)
+
+    def _case_story(self, case):
+        rng, plan, by = self.rng, self.plans[case], case.coordinator
+        at = self._event(case.created_at, "aanmelden", case, by)
+        busy = at  # until the last intervention is done: the case cannot close before
+        if plan.huisverbod:
+            busy = self._huisverbod(case, self._after(at, hours=(0.2, 2)))
+        at = self._after(at, days=(1, 6), late=(8, 15))
+        if plan.closes_from == "aangemeld":  # triage: no case after all
+            return self._close(case, max(at, self._after(busy, days=(1, 5))))
+        at = self._event(at, "onderzoeken", case, by)
+        at = self._suspension(case, at, by, 0.03, "case_suspended")
+        at = self._after(at, days=(10, 27), late=(29, 45))
+        if plan.closes_from == "onderzoek":
+            return self._close(case, max(at, self._after(busy, days=(1, 5))))
+        at = self._event(at, "plan_opstellen", case, by)
+        at = self._suspension(case, at, by, 0.03, "case_suspended")
+        at = self._event(self._after(at, days=(5, 25)), "uitvoeren", case, by)
+        busy = max(busy, self._interventions(case, self._after(at, days=(1, 10))))
+        at = self._under_way(case, busy, max(self._after(at, days=(30, 90)), self._after(busy, days=(3, 21))))
+        if plan.closes_from == "uitvoering":
+            return self._close(case, at)
+        while at <= self.now:
+            at = self._event(at, "monitoren", case, by)
+            at = self._after(at, days=(55, 85), late=(95, 130))  # the evaluation, three months on
+            if rng.random() < (0.85 if plan.long_running else 0.15):
+                at = self._event(at, "terug_naar_uitvoering", case, by, reason=rng.choice(REASONS["back_to_work"]))
+                done = at
+                if rng.random() < 0.3:  # the team talks to the betrokkene again
+                    done = self._step(case, _Planned("gesprek"), self._step_outcome(), self._after(at, days=(1, 7)),
+                                      owner=TEAM)
+                at = self._under_way(case, done, max(self._after(at, days=(90, 300)), self._after(done, days=(3, 14))))
+                continue
+            at = self._close(case, at)
+            if plan.reopen:
+                at = self._event(self._after(at, days=(30, 240)), "heropenen", case, by,
+                                 reason=rng.choice(REASONS["reopened"]))
+                for name, days in (("plan_opstellen", (10, 30)), ("uitvoeren", (5, 20)), ("monitoren", (30, 120))):
+                    at = self._event(self._after(at, days=days), name, case, by)
+                self._close(case, self._after(at, days=(60, 85)))
+            break
+
+    def _under_way(self, case, busy, until):
+        """In uitvoering today with nothing running: an agreement due about now. Returns when uitvoering ends."""
+        if not busy < self.now < until:
+            return until
+        rng = self.rng
+        # Reckoned from today's date rather than from this very moment, so that every run today tells the same story.
+        midnight = datetime.combine(self.today, time())
+        since = max(self._after(busy, days=(1, 5)), self._office(midnight - timedelta(days=rng.uniform(2, 20))))
+        due_on = max(self.today + timedelta(days=rng.randint(-5, 12)), local_date(since) + timedelta(3))
+        type = UNDER_WAY.get(case.type, "gesprek")
+        owner = self._owner(type, case.type, case.gemeente.name)
+        if owner != TEAM and all(assignment.organisation.name != owner for assignment in case.partners):
+            case.partners.append(CasePartner(organisation=self.organisations[owner], assigned_at=since,
+                                             assigned_by=case.coordinator))
+        done = self._step(case, _Planned(type), rng.choice(("effect", "deels")), since, due_on=due_on)
+        return max(until, self._after(done, days=(3, 21)))
+
+    def _close(self, case, at):
+        results = CLOSING[self.plans[case].closes_from][1]
+        result = self.rng.choices(list(results), weights=list(results.values()))[0]
+        return self._event(at, "afsluiten", case, case.coordinator, result=result)
+
+    def _interventions(self, case, at):
+        """The plan's interventions from `at`, rung after rung, care alongside; returns when the last is done."""
+        scripts = {"waarschuwing": self._waarschuwing, "gedragsaanwijzing": self._gedragsaanwijzing,
+                   "gebiedsverbod": self._measure_172a, "groepsverbod": self._measure_172a,
+                   "meldplicht": self._measure_172a, "sluiting_13b": self._sluiting, "sluiting_174a": self._sluiting,
+                   "bibob": self._bibob}
+        start = done = at
+        for type, outcome in self.plans[case].rungs:
+            if type in ALONGSIDE:
+                done = max(done, self._step(case, _Planned(type), outcome, self._after(start, days=(0, 14))))
+            else:
+                end = scripts.get(type, self._step)(case, _Planned(type), outcome, at)
+                done, at = max(done, end), self._after(end, days=(3, 21))
+        return done
+
+    def _betrokkene(self, case):
+        return next(link.person for link in case.persons if link.role == "betrokkene")
+
+    def _business(self, case):
+        return f"{self.rng.choice(BUSINESS_KINDS)} {self._betrokkene(case).last_name}"
+
+    # -- one script per procedure; each returns the moment its intervention is done ----------------
+
+    def _step(self, case, step, outcome, at, owner=None, due_on=None):
+        """A lighter or partner step; given `due_on`, one under way today, done after both today and that date."""
+        rng, by = self.rng, case.coordinator
+        owner = self.organisations[owner or self._owner(step.type, case.type, case.gemeente.name)]
+        days = rng.randint(10, 35)
+        self._event(at, START, step, by, owner_organisation=owner,
+                    due_on=due_on or local_date(at) + timedelta(days=days),
+                    person=self._betrokkene(case), description=rng.choice(STEP_TEXTS[step.type]))
+        reporter = next((u for u in self.users if u.role == "partner" and u.organisation is owner), by)
+        if due_on:
+            tomorrow = datetime.combine(self.today + timedelta(days=1), time())
+            done = self._after(max(tomorrow, end_of_day(due_on)), days=(0, 10))
+            return self._event(done, "afronden", step, reporter, outcome=outcome)
+        at = self._suspension(step, at, by, 0.04, "step_suspended")
+        if outcome == "vervallen":
+            return self._event(self._after(at, days=(3, days)), "vervallen", step, by,
+                               reason=rng.choice(REASONS["step_lapsed"]))
+        done = self._after(at, days=(days * 0.5, days - 0.5), late=(days + 2, days + 20), late_share=0.15)
+        return self._event(done, "afronden", step, reporter, outcome=outcome)
+
+    def _huisverbod(self, case, at):
+        rng, by = self.rng, case.coordinator
+        verbod = _Planned("huisverbod")
+        last = self._event(at, START, verbod, by, person=self._betrokkene(case))
+        persons = [(link.person, link.role) for link in case.persons]
+        if _has_minors(persons, local_date(at)):
+            last = self._after(last, hours=(0.2, 1))
+            self._event(last, "veilig_thuis_geraadpleegd", verbod, by, veilig_thuis_consulted_at=last)
+        if rng.random() < 0.08:
+            return self._event(self._after(last, hours=(0.5, 3)), "niet_opleggen", verbod, by,
+                               reason=rng.choice(REASONS["no_huisverbod"]))
+        imposed = self._after(last, hours=(0.2, 2))
+        last = self._event(imposed, "opleggen", verbod, by, decided_at=imposed)
+        withdrawn = rng.random() < 0.06
+        if rng.random() < 0.9:
+            last = self._event(self._after(imposed, hours=(2, 20)), "contactadres_ontvangen", verbod, by)
+        helped = rng.random() < 0.75
+        if helped:
+            last = max(last, self._event(self._after(imposed, days=(1, 7)), "hulpverlening_gestart", verbod, by))
+        if withdrawn:
+            return self._event(self._after(last, days=(1, 3)), "afronden", verbod, by, outcome="ingetrokken")
+        if rng.random() < 0.12:
+            appeal = self._after(imposed, days=(0.5, 3))
+            self._event(appeal, "beroep_ingesteld", verbod, by, appeal_at=appeal)
+            self._event(self._after(appeal, days=(1, 2.5)), "beroep_behandeld", verbod, by,
+                        reason=rng.choice(REASONS["appeal_ruling"]))
+        ends = imposed + timedelta(days=10)
+        if rng.random() < 0.4:  # decided on a weekday before day 10, at most up to day 28 (art. 9)
+            decided = next(moment for days in (9, 8, 7) if (moment := imposed + timedelta(days=days)).weekday() < 5)
+            ends = imposed + timedelta(days=rng.choice((21, 28, 28)))
+            self._event(decided, "verlengen", verbod, by, extension_decided_at=decided, ends_at=ends)
+        outcome = "hulpverlening_gestart" if helped and rng.random() < 0.8 else rng.choice(("beeindigd", "overtreden"))
+        return self._event(self._after(ends, hours=(1, 30)), "afronden", verbod, by, outcome=outcome)
+
+    def _waarschuwing(self, case, letter, outcome, at):
+        rng, by = self.rng, case.coordinator
+        if case.type == "ondermijning":
+            addressee = {"premises_address": case.address, "business_name": self._business(case),
+                         "description": WARNING_TEXTS["premises"]}
+        else:
+            addressee = {"person": self._betrokkene(case), "description": WARNING_TEXTS["person"]}
+        self._event(at, START, letter, by, **addressee)
+        if outcome == "vervallen":
+            return self._event(self._after(at, days=(1, 7)), "niet_verzenden", letter, by,
+                               reason=rng.choice(REASONS["no_letter"]))
+        sent = self._after(at, days=(2, 10))
+        return self._event(sent, "verzenden", letter, by, decided_on=local_date(sent))
+
+    def _gedragsaanwijzing(self, case, order, outcome, at):
+        rng, by = self.rng, case.coordinator
+        self._event(at, START, order, by, person=self._betrokkene(case), description=rng.choice(ORDER_TEXTS))
+        at = self._after(at, days=(5, 20))
+        deadline = local_date(at) + timedelta(days=14)
+        self._event(at, "voornemen_verzenden", order, by, zienswijze_deadline=deadline)
+        if rng.random() < 0.4:
+            received = self._after(at, days=(4, 12))
+            self._event(received, "zienswijze_ontvangen", order, by, zienswijze_received_on=local_date(received))
+        decided = self._after(end_of_day(deadline), days=(1, 10))
+        if outcome == "afzien":
+            return self._event(decided, "afzien", order, by, reason=rng.choice(REASONS["no_order"]))
+        compliance = local_date(decided) + timedelta(days=rng.choice((28, 42, 56)))
+        self._event(decided, "opleggen", order, by, decided_on=local_date(decided), compliance_until=compliance,
+                    enforcement=rng.choices(("dwangsom", "bestuursdwang"), weights=(75, 25))[0],
+                    home_ban=rng.random() < 0.25)
+        if rng.random() < 0.2:  # within the 6 weeks, and before the compliance period is over
+            objection = self._after(decided, days=(7, 25))
+            self._event(objection, "bezwaar_ontvangen", order, by, objection_received_on=local_date(objection))
+        checked = self._after(end_of_day(compliance), days=(1, 7))
+        if outcome == "nageleefd":
+            return self._event(checked, "afronden", order, by, outcome=outcome)
+        self._event(checked, "overtreding", order, by, reason=rng.choice(REASONS["violation"]))
+        return self._event(self._after(checked, days=(14, 45)), "afronden", order, by, outcome=outcome)
+
+    def _measure_172a(self, case, measure, outcome, at):
+        rng, by = self.rng, case.coordinator
+        self._event(at, START, measure, by, person=self._betrokkene(case),
+                    description=rng.choice(MEASURE_TEXTS[measure.type]))
+        if outcome == "niet_opgelegd":
+            return self._event(self._after(at, days=(2, 10)), "niet_opleggen", measure, by,
+                               reason=rng.choice(REASONS["measure_dropped"]))
+        imposed = self._after(at, days=(3, 14))
+        self._event(imposed, "opleggen", measure, by, decided_on=local_date(imposed))
+        ends = later(local_date(imposed), months=3, days=-1)
+        if rng.random() < 0.1:
+            objection = self._after(imposed, days=(5, 14))
+            self._event(objection, "bezwaar_ontvangen", measure, by, objection_received_on=local_date(objection))
+        if outcome == "ingetrokken":
+            return self._event(self._after(imposed, days=(25, 60)), "afronden", measure, by, outcome=outcome,
+                               outcome_note=rng.choice(REASONS["measure_dropped"]))
+        if outcome == "overtreden":
+            self._event(self._after(imposed, days=(10, 19)), "overtreding", measure, by,
+                        reason=rng.choice(REASONS["violation"]))
+        for _ in range(rng.choices((0, 1, 2, 3), weights=(55, 25, 12, 8))[0]):  # art. 172a: at most three times
+            decided = self._after(ends, days=(-20, -5))
+            self._event(decided, "verlengen", measure, by, extension_decided_on=local_date(decided))
+            ends = later(local_date(ends), months=3)
+        return self._event(self._after(ends, days=(0.1, 5)), "afronden", measure, by, outcome=outcome)
+
+    def _sluiting(self, case, closure, outcome, at):
+        rng, by = self.rng, case.coordinator
+        urgent = closure.type == "sluiting_174a" and rng.random() < 0.3
+        values = {"premises_address": case.address,
+                  "report_received_on": local_date(at) - timedelta(days=rng.randint(0, 10))}
+        if closure.type == "sluiting_13b" and case.address != self._betrokkene(case).address:
+            values["business_name"] = self._business(case)  # premises other than the home: a business
+        if closure.type == "sluiting_174a":
+            values["urgent"] = urgent
+        self._event(at, START, closure, by, **values)
+        if closure.type == "sluiting_13b" and rng.random() < 0.3:
+            at = self._event(self._after(at, days=(3, 10)), "waarschuwen", closure, by)
+        elif closure.type == "sluiting_174a" and not urgent:
+            at = self._after(at, days=(3, 10))
+            until = local_date(at) + timedelta(days=rng.randint(14, 28))
+            self._event(at, "eigen_maatregelen", closure, by, measures_until=until)
+            at = end_of_day(until)
+        if not urgent:
+            at = self._after(at, days=(1, 10))
+            deadline = local_date(at) + timedelta(days=14)
+            self._event(at, "voornemen_verzenden", closure, by, zienswijze_deadline=deadline)
+            if rng.random() < 0.5:
+                received = self._after(at, days=(4, 12))
+                self._event(received, "zienswijze_ontvangen", closure, by, zienswijze_received_on=local_date(received))
+            at = end_of_day(deadline)
+        decided = self._after(at, days=(0.1, 2) if urgent else (1, 10))
+        if outcome == "afzien":
+            return self._event(decided, "afzien", closure, by, reason=rng.choice(REASONS["no_closure"]))
+        months = rng.choice((3, 3, 6)) if closure.type == "sluiting_13b" else rng.choice((3, 6))
+        self._event(decided, "besluiten", closure, by, decided_on=local_date(decided), duration_months=months)
+        self._event(self._after(decided, days=(0.5, 3), late=(5, 10)), "wkpb_geregistreerd", closure, by)
+        if rng.random() < 0.3:
+            objection = self._after(decided, days=(10, 40))
+            self._event(objection, "bezwaar_ontvangen", closure, by, objection_received_on=local_date(objection))
+        executed = self._after(decided, days=(0.1, 1) if urgent else (2, 14))
+        self._event(executed, "uitvoeren", closure, by, executed_on=local_date(executed))
+        ends = later(local_date(executed), months=months, days=-1)
+        if closure.type == "sluiting_174a" and rng.random() < 0.25:
+            self._event(self._after(ends, days=(-20, -5)), "verlengen", closure, by, extension_months=3)
+            ends = later(local_date(ends), months=3)
+        return self._event(self._after(ends, days=(0.1, 3)), "opheffen", closure, by)
+
+    def _bibob(self, case, toets, outcome, at):
+        rng, by = self.rng, case.coordinator
+        self._event(at, START, toets, by, business_name=self._business(case), premises_address=case.address,
+                    description=rng.choice(BIBOB_TEXTS))
+        at = self._suspension(toets, at, by, 0.15, "bibob_suspended")
+        if rng.random() < 0.35:
+            asked = self._after(at, days=(7, 21))
+            self._event(asked, "advies_aanvragen", toets, by, advice_requested_on=local_date(asked))
+            at = self._event(self._after(asked, days=(42, 56), late=(57, 75)), "advies_ontvangen", toets, by)
+        if outcome == "stoppen":
+            return self._event(self._after(at, days=(7, 30)), "stoppen", toets, by,
+                               reason=rng.choice(REASONS["bibob_stopped"]))
+        at = self._event(self._after(at, days=(14, 40)), "concluderen", toets, by, conclusion=outcome)
+        decided = self._after(at, days=(3, 14))
+        return self._event(decided, "besluiten", toets, by, decision=rng.choice(sorted(BIBOB_ALLOWED[outcome])),
+                           decided_on=local_date(decided))

@@ -12,6 +12,7 @@ from caseapp.models import (
     CasePartner,
     CasePerson,
     Gemeente,
+    Intervention,
     Note,
     Organisation,
     Person,
@@ -88,6 +89,12 @@ class Factory:
     def note(self, case, author, body="Huisbezoek afgelegd.", visibility="partners"):
         return self._add(Note(case=case, author=author, organisation=author.organisation, body=body,
                               visibility=visibility, created_at=utcnow()))
+
+    def intervention(self, case, type, status, **fields):
+        """An intervention put straight into `status` (arrangement only: in the app, only the engine sets it)."""
+        now = utcnow()
+        return self._add(Intervention(case=case, type=type, status=status, created_at=now, updated_at=now,
+                                      **fields))
 
     def audit_entry(self, user=None, action="view", at=None, **fields):
         """An audit entry as `record()` would write it, at a chosen time (naive UTC)."""

@@ -1,5 +1,7 @@
 """Admin pages: users, organisations, gemeenten and wijken, with their validation and audit entries."""
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -426,6 +428,23 @@ def test_admin_edits_a_gemeente(as_admin, make, session):
     assert (gemeente.name, gemeente.cbs_code) == ("Lisse", "GM0553")
     [entry] = audit_entries(session, "gemeente", "update")
     assert entry.detail == "changed: name, cbs_code"
+
+
+def test_admin_records_whether_the_apv_has_the_151d_duty_of_care(as_admin, session):
+    created = as_admin.post("/beheer/gemeenten/nieuw", data={"name": "Lisse", "cbs_code": "", "apv_151d": "y"})
+    lisse = session.scalar(select(Gemeente).where(Gemeente.name == "Lisse"))
+    assert created.status_code == 302 and lisse.apv_151d is True
+    page = as_admin.get(f"/beheer/gemeenten/{lisse.id}").text
+    assert "APV bevat de zorgplicht voor woonoverlast (art. 151d Gemeentewet)" in page
+    form = as_admin.get(f"/beheer/gemeenten/{lisse.id}/bewerken").text
+    assert re.search(r'<input[^>]*\bchecked\b[^>]*id="apv_151d"', form)
+
+    as_admin.post(f"/beheer/gemeenten/{lisse.id}/bewerken", data={"name": "Lisse", "cbs_code": ""})
+    session.refresh(lisse)
+    assert lisse.apv_151d is False
+    [entry] = audit_entries(session, "gemeente", "update")
+    assert entry.detail == "changed: apv_151d=False"
+    assert "Nee: een gedragsaanwijzing is hier niet mogelijk" in as_admin.get(f"/beheer/gemeenten/{lisse.id}").text
 
 
 def test_admin_adds_wijken_unique_within_their_gemeente(as_admin, make, session):

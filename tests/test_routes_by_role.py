@@ -11,7 +11,8 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from caseapp.models import AuditEntry, CasePartner, CasePerson, Note
+from caseapp.audit.operations import utcnow
+from caseapp.models import AuditEntry, CasePartner, CasePerson, Intervention, Note, Notification
 
 ROLES = ("anonymous", "coordinator", "partner", "analyst", "admin")
 CASEWORK = {"coordinator", "partner"}
@@ -28,10 +29,20 @@ AREAS = {
     "cases.unlink_person": {"coordinator"},
     "cases.assign_partner": {"coordinator"},
     "cases.unassign_partner": {"coordinator"},
+    "cases.change_status": {"coordinator"},
+    "cases.new_intervention": {"coordinator"},
+    "interventions.show": CASEWORK,
+    "interventions.fire_transition": CASEWORK,
+    "workflow.index": CASEWORK,
+    "workflow.show": CASEWORK,
     "persons.search": CASEWORK,
     "persons.show": CASEWORK,
     "persons.edit": {"coordinator"},
     "reports.overview": {"analyst"},
+    "deadlines.index": CASEWORK,
+    "notifications.index": CASEWORK,
+    "notifications.show": CASEWORK,
+    "notifications.mark_all_read": CASEWORK,
 }
 ADMIN_PREFIXES = ("accounts.user", "organisations.", "audit.")
 # The session's own pages: open to anyone, or redirects to the role's landing page.
@@ -49,7 +60,7 @@ def area_of(endpoint):
 
 
 @pytest.fixture
-def world(make):
+def world(make, session):
     """Users of every role in Lisse, and a case of Teylingen that none of them may see."""
     lisse, teylingen = make.gemeente("Lisse"), make.gemeente("Teylingen")
     team = make.organisation("gemeente")
@@ -65,6 +76,14 @@ def world(make):
     hidden = make.case(teylingen, address=HIDDEN_ADDRESS, persons=[(hidden_person, "betrokkene")], partners=[ggz],
                        coordinator=other_coordinator)
     note = make.note(hidden, other_coordinator, body="Vertrouwelijke notitie")
+    intervention = Intervention(case=hidden, type="gesprek", status="gepland", owner_organisation=ggz,
+                                created_at=utcnow(), updated_at=utcnow())
+    session.add(intervention)
+    session.commit()
+    notification = Notification(user_id=other_coordinator.id, text="Casus toegewezen", link=f"/casussen/{hidden.id}",
+                                created_at=utcnow())
+    make.session.add(notification)
+    make.session.commit()
     make.case(lisse, address="Zichtbare Weg 2")  # so the own area is not empty
     ids = {
         "case_id": hidden.id,
@@ -72,6 +91,9 @@ def world(make):
         "link_id": hidden.persons[0].id,
         "assignment_id": hidden.partners[0].id,
         "note_id": note.id,
+        "notification_id": notification.id,
+        "intervention_id": intervention.id,
+        "transition": "afronden",  # a step that exists; "key" stays unknown, so /procedures/<key> answers 404
     }
     return users, ids
 

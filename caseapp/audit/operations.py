@@ -13,11 +13,16 @@ def utcnow():
     return datetime.now(UTC).replace(tzinfo=None)
 
 
+def today():
+    """Today's date on the Dutch calendar (the UTC date is yesterday's until 01:00 or 02:00)."""
+    return datetime.now(AMSTERDAM).date()
+
+
 def record(user, action, *, record_type="", record_id=None, case_id=None, person_id=None,
-           outcome="allowed", detail=""):
+           outcome="allowed", detail="", at=None):
     """Add an audit entry to the current transaction; the caller's commit writes it with the change."""
     entry = AuditEntry(
-        at=utcnow(),
+        at=at or utcnow(),
         user_id=user.id if user is not None else None,
         organisation_id=user.organisation_id if user is not None else None,
         role=user.role if user is not None else "",

@@ -1,7 +1,7 @@
 from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from caseapp.audit.operations import utcnow
+from caseapp.audit.operations import today
 from caseapp.enums import CASE_STATUSES, CASE_TYPES, LEEFGEBIEDEN, NOTE_VISIBILITY, PERSON_ROLES, RISK_LEVELS
 from caseapp.forms import FilterForm, Form, MultiCheckboxField, optional_int
 from caseapp.persons.forms import PersonForm
@@ -58,7 +58,7 @@ class CaseForm(Form):
             raise ValidationError("Kies een coördinator van deze gemeenten.")
 
     def validate_opened_on(self, field):
-        if field.data and field.data > utcnow().date():
+        if field.data and field.data > today():
             raise ValidationError("De datum van aanmelding ligt in de toekomst.")
 
     def case_fields(self):

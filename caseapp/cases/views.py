@@ -14,7 +14,7 @@ from caseapp.access import (
     visible_notes,
 )
 from caseapp.accounts.models import User, user_gemeente
-from caseapp.audit.operations import record, record_search
+from caseapp.audit.operations import record, record_search, today, utcnow
 from caseapp.cases import operations
 from caseapp.cases.forms import (
     CaseFilterForm,
@@ -25,11 +25,24 @@ from caseapp.cases.forms import (
     PartnerForm,
 )
 from caseapp.cases.models import Case, CasePartner, CasePerson, Note
-from caseapp.enums import PERSON_ROLES
+from caseapp.enums import INTERVENTION_TYPES, PERSON_ROLES
+from caseapp.interventions.models import Intervention
+from caseapp.interventions.operations import (
+    RULE_IN_BRIEF,
+    TYPE_GROUPS,
+    escalation_ladder,
+    next_deadlines,
+    outcome_text,
+)
 from caseapp.organisations.models import Gemeente, Organisation
 from caseapp.pagination import request_page
 from caseapp.persons.forms import PersonSearchForm
 from caseapp.persons.operations import BSN_IN_USE, bsn_in_use, register_person, search_persons, similar_persons
+from caseapp.workflow.deadlines import deadlines_of
+from caseapp.workflow.engine import WorkflowError, history, start
+from caseapp.workflow.forms import new_subject, transition_form
+from caseapp.workflow.processes import PROCESS_OF_TYPE
+from caseapp.workflow.views import fire_step, step_choices, step_forms
 
 bp = Blueprint("cases", __name__, url_prefix="/casussen")
 
@@ -77,7 +90,7 @@ def new():
     form = _case_form()
     if request.method == "GET":
         form.coordinator_id.data = current_user.id
-        form.opened_on.data = operations.utcnow().date()
+        form.opened_on.data = today()
         if len(current_user.gemeenten) == 1:
             form.gemeente_id.data = current_user.gemeenten[0].id
     if form.validate_on_submit():
@@ -103,15 +116,22 @@ def edit(case_id):
     return render_template("cases/form.html", form=form, case=case)
 
 
+# What the case page shows, loaded up front so the page's queries do not grow with the case.
+_CASE_PAGE = (
+    selectinload(Case.persons).selectinload(CasePerson.person),
+    selectinload(Case.partners).selectinload(CasePartner.organisation),
+    selectinload(Case.interventions).selectinload(Intervention.person),
+)
+
+
 @bp.route("/<int:case_id>")
 @role_required(*CASEWORK_ROLES)
 def show(case_id):
-    case = get_case_or_404(current_user, case_id, selectinload(Case.persons).selectinload(CasePerson.person),
-                           selectinload(Case.partners).selectinload(CasePartner.organisation))
-    return _render_case(case, NoteForm())
+    return _render_case(get_case_or_404(current_user, case_id, *_CASE_PAGE), NoteForm())
 
 
-def _render_case(case, note_form, status=200):
+def _render_case(case, note_form, status=200, failed=None, messages=()):
+    """The case page; after a refused status change, `failed` is its form and `messages` what else went wrong."""
     notes = db.session().scalars(
         visible_notes(current_user).where(Note.case_id == case.id)
         .options(selectinload(Note.author), selectinload(Note.organisation))
@@ -119,9 +139,52 @@ def _render_case(case, note_form, status=200):
     ).all()
     record(current_user, "view", record_type="case", record_id=case.id, case_id=case.id)
     db.session().commit()
-    page = render_template("cases/show.html", case=case, notes=notes, note_form=note_form,
-                           partner_form=_partner_form(case), action_form=FlaskForm())
+    page = render_template(
+        "cases/show.html", case=case, notes=notes, note_form=note_form, partner_form=_partner_form(case),
+        action_form=FlaskForm(), status_forms=step_forms(current_user, case, case, failed=failed),
+        status_messages=messages, history=history(case),
+        deadlines=[deadline for deadline in deadlines_of(case) if deadline.closed_at is None],
+        next_deadlines=next_deadlines(case), ladder=escalation_ladder(case) if case.type == "woonoverlast" else (),
+        outcome_of=outcome_text,
+    )
     return page, status
+
+
+@bp.route("/<int:case_id>/status/<transition>", methods=["POST"])
+@role_required("coordinator")
+def change_status(case_id, transition):
+    case = get_case_or_404(current_user, case_id, *_CASE_PAGE)
+    return fire_step(case, case, transition,
+                     render=lambda failed, messages: _render_case(case, NoteForm(), 422, failed, messages),
+                     page_url=url_for("cases.show", case_id=case.id, _anchor="status"))
+
+
+@bp.route("/<int:case_id>/interventies/nieuw", methods=["GET", "POST"])
+@role_required("coordinator")
+def new_intervention(case_id):
+    """Choose a type, then fill in the first step of its procedure, which creates the intervention."""
+    case = get_case_or_404(current_user, case_id, selectinload(Case.persons).selectinload(CasePerson.person))
+    type = request.args.get("type", "")
+    if type not in INTERVENTION_TYPES:
+        return render_template("interventions/choose.html", case=case, groups=TYPE_GROUPS, rules=RULE_IN_BRIEF)
+    process = PROCESS_OF_TYPE[type]
+    form = transition_form(process.start, new_subject(case, type), now=utcnow(),
+                           formdata=request.form if request.method == "POST" else None,
+                           **step_choices(case, [process.start]))
+    if request.method == "POST":
+        form.refusals = []
+        if form.validate():
+            try:
+                intervention = start(current_user, case, type, reason=form.reason.data or "", **form.values())
+            except WorkflowError as refusal:
+                db.session().rollback()
+                form.refusals = refusal.messages
+            else:
+                db.session().commit()
+                flash(f"‘{INTERVENTION_TYPES[type]}’ is gestart.", "success")
+                return redirect(url_for("interventions.show", intervention_id=intervention.id))
+    page = render_template("interventions/new.html", case=case, type=type, process=process, form=form)
+    return page, 422 if request.method == "POST" else 200
 
 
 def _partner_form(case):

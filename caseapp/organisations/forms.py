@@ -5,6 +5,8 @@ from caseapp.enums import ORGANISATION_TYPES
 from caseapp.forms import STATUS_CHOICES, FilterForm, Form, Unique, strip
 from caseapp.organisations.models import Gemeente, Organisation, Wijk
 
+APV_151D_LABEL = "APV bevat de zorgplicht voor woonoverlast (art. 151d Gemeentewet)"
+
 
 def _upper(value):
     return value.upper() if isinstance(value, str) else value
@@ -49,6 +51,11 @@ class GemeenteForm(Form):
             Regexp(r"^GM[0-9]{4}$", message="Een CBS-gemeentecode is GM gevolgd door vier cijfers, zoals GM0553."),
             Unique(Gemeente.cbs_code, "Deze CBS-gemeentecode hoort al bij een andere gemeente."),
         ],
+    )
+    apv_151d = BooleanField(
+        APV_151D_LABEL,
+        description="Alleen dan kan de burgemeester een gedragsaanwijzing bij woonoverlast (art. 151d Gemeentewet) "
+                    "opleggen.",
     )
 
 

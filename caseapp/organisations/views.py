@@ -4,6 +4,7 @@ from flask_login import current_user
 from caseapp import db
 from caseapp.access import role_required
 from caseapp.organisations.forms import (
+    APV_151D_LABEL,
     GemeenteFilterForm,
     GemeenteForm,
     OrganisationFilterForm,
@@ -73,7 +74,8 @@ def gemeenten():
 def gemeente_new():
     form = GemeenteForm()
     if form.validate_on_submit():
-        gemeente = create_gemeente(current_user, name=form.name.data, cbs_code=form.cbs_code.data)
+        gemeente = create_gemeente(current_user, name=form.name.data, cbs_code=form.cbs_code.data,
+                                   apv_151d=form.apv_151d.data)
         db.session().commit()
         flash(f"Gemeente {gemeente.name} is toegevoegd. Voeg nu de wijken toe.", "success")
         return redirect(url_for("organisations.gemeente", gemeente_id=gemeente.id))
@@ -85,7 +87,8 @@ def gemeente_new():
 @role_required("admin")
 def gemeente(gemeente_id):
     gemeente = db.get_or_404(Gemeente, gemeente_id)
-    return render_template("admin/gemeente.html", gemeente=gemeente, wijk_form=WijkForm(gemeente=gemeente))
+    return render_template("admin/gemeente.html", gemeente=gemeente, wijk_form=WijkForm(gemeente=gemeente),
+                           apv_151d_label=APV_151D_LABEL)
 
 
 @bp.route("/gemeenten/<int:gemeente_id>/bewerken", methods=["GET", "POST"])
@@ -94,7 +97,8 @@ def gemeente_edit(gemeente_id):
     gemeente = db.get_or_404(Gemeente, gemeente_id)
     form = GemeenteForm(record=gemeente)
     if form.validate_on_submit():
-        update_gemeente(current_user, gemeente, name=form.name.data, cbs_code=form.cbs_code.data)
+        update_gemeente(current_user, gemeente, name=form.name.data, cbs_code=form.cbs_code.data,
+                        apv_151d=form.apv_151d.data)
         db.session().commit()
         flash(f"Gemeente {gemeente.name} is opgeslagen.", "success")
         return redirect(url_for("organisations.gemeente", gemeente_id=gemeente.id))
@@ -113,7 +117,7 @@ def gemeente_wijk_new(gemeente_id):
         db.session().commit()
         flash(f"Wijk {wijk.name} is toegevoegd aan {gemeente.name}.", "success")
         return redirect(url_for("organisations.gemeente", gemeente_id=gemeente.id))
-    return render_template("admin/gemeente.html", gemeente=gemeente, wijk_form=form)
+    return render_template("admin/gemeente.html", gemeente=gemeente, wijk_form=form, apv_151d_label=APV_151D_LABEL)
 
 
 @bp.route("/gemeenten/<int:gemeente_id>/wijken/<int:wijk_id>", methods=["GET", "POST"])

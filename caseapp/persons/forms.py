@@ -1,7 +1,7 @@
 from wtforms import DateField, StringField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from caseapp.audit.operations import utcnow
+from caseapp.audit.operations import today
 from caseapp.forms import FilterForm, Form
 
 
@@ -26,7 +26,7 @@ class PersonForm(Form):
     phone = StringField("Telefoon", validators=[Optional(), Length(max=30)])
 
     def validate_date_of_birth(self, field):
-        if field.data and field.data > utcnow().date():
+        if field.data and field.data > today():
             raise ValidationError("De geboortedatum ligt in de toekomst.")
         if field.data and field.data.year < 1900:
             raise ValidationError("Vul een geboortedatum na 1900 in.")

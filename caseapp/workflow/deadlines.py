@@ -1,10 +1,10 @@
 """Stored deadlines: opened, moved and closed as a subject's status changes, and shifted by suspension."""
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 from sqlalchemy import select
 
-from caseapp import db
+from caseapp import AMSTERDAM, db
 from caseapp.cases.models import Case
 from caseapp.workflow.definitions import local_date
 from caseapp.workflow.models import Deadline
@@ -43,7 +43,9 @@ def recompute(subject, process, fired, from_status, now):
             elif due is None:
                 row.closed_at = now
             else:
-                row.due_at = due + timedelta(days=row.shift_days)
+                moved = shifted(due, row.shift_days)
+                if moved != row.due_at:  # a new due moment gets its own reminder
+                    row.due_at, row.reminded_at = moved, None
             continue
         if not active or fired.name in rule.closed_by or (row is not None and from_status in rule.states):
             continue  # done already in this stretch of states, or not started
@@ -54,6 +56,12 @@ def recompute(subject, process, fired, from_status, now):
                 lapses=rule.lapses, owner_organisation_id=getattr(subject, "owner_organisation_id", None),
                 started_at=now, due_at=due,
             ))
+
+
+def shifted(moment, days):
+    """`moment` moved by `days` Dutch calendar days, at the same time on the Dutch clock (DST included)."""
+    local = moment.replace(tzinfo=UTC).astimezone(AMSTERDAM) + timedelta(days=days)
+    return local.astimezone(UTC).replace(tzinfo=None)
 
 
 def suspend(subject, _values, now):
@@ -69,7 +77,7 @@ def resume(subject, _values, now):
     for row in deadlines_of(subject):
         if row.closed_at is None and days:
             row.shift_days += days
-            row.due_at += timedelta(days=days)
+            row.due_at, row.reminded_at = shifted(row.due_at, days), None
             moved += 1
     return (f"Opgeschort van {local_date(since):%d-%m-%Y} tot {local_date(now):%d-%m-%Y}: {days} dagen; "
             f"{moved} open termijn(en) {days} dagen opgeschoven.")

@@ -6,6 +6,7 @@ transaction; notifications are queued and e-mail goes out only after the commit.
 """
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from caseapp import db
@@ -84,7 +85,10 @@ def fire(actor, subject, name, *, reason="", expected_version=None, now=None, **
             raise Conflict()
     if not may_fire(actor, subject, transition):
         raise WorkflowError(f"U mag ‘{transition.label}’ niet uitvoeren.")
-    if transition.sources and not _state_allows(subject, transition):
+    if not transition.sources:
+        if subject.status is not None:
+            raise WorkflowError(f"‘{transition.label}’ kan alleen bij het begin van de procedure.")
+    elif not _state_allows(subject, transition):
         raise WorkflowError(_state_refusal(process, subject, transition))
     messages = _missing(transition, values, reason)
     if not messages:  # guards may rely on the values being there
@@ -94,13 +98,16 @@ def fire(actor, subject, name, *, reason="", expected_version=None, now=None, **
         raise WorkflowError(*messages)
 
     from_status = subject.status
-    for field in transition.fields:
-        if hasattr(type(subject), field.name) and field.name in values:
-            setattr(subject, field.name, values[field.name])
-    note = transition.apply(subject, values, now) if transition.apply else None
-    if transition.target:
-        subject.status = transition.target
-    subject.updated_at = now
+    with session.no_autoflush:  # one UPDATE of the subject, so one version step
+        for field in transition.fields:
+            if hasattr(type(subject), field.name) and field.name in values:
+                setattr(subject, field.name, values[field.name])
+        note = transition.apply(subject, values, now) if transition.apply else None
+        if transition.target:
+            subject.status = transition.target
+            if process.is_final(transition.target):
+                subject.suspended_since = None  # stopped or closed while suspended: nothing left to resume
+        subject.updated_at = now
     session.add(subject)
     try:
         session.flush()
@@ -114,8 +121,8 @@ def fire(actor, subject, name, *, reason="", expected_version=None, now=None, **
     record(actor, "create" if from_status is None else "status",
            record_type="case" if intervention_id is None else "intervention",
            record_id=subject.id, case_id=case_id, person_id=getattr(subject, "person_id", None),
-           detail=f"{process.key}.{name}: {from_status or '-'} -> {subject.status}")
-    notify_transition(actor, subject, transition, from_status)
+           detail=f"{process.key}.{name}: {from_status or '-'} -> {subject.status}", at=now)
+    notify_transition(actor, subject, transition, from_status, now)
     session.flush()
     return subject
 
@@ -132,7 +139,7 @@ def _state_refusal(process, subject, transition):
     state = process.states[subject.status].label.lower()
     if transition.name == RESUME:
         return "Dit is niet opgeschort."
-    if subject.suspended_since is not None:
+    if subject.suspended_since is not None and subject.status in transition.sources:
         return "Dit is opgeschort. Hervat het eerst."
     if transition.name == SUSPEND:
         return f"Opschorten kan niet in de status ‘{state}’."
@@ -158,6 +165,6 @@ def history(subject):
     where = StatusChange.intervention_id.is_(None) if intervention_id is None \
         else StatusChange.intervention_id == intervention_id
     return db.session().scalars(
-        select(StatusChange).where(StatusChange.case_id == case_id, where)
+        select(StatusChange).where(StatusChange.case_id == case_id, where).options(selectinload(StatusChange.actor))
         .order_by(StatusChange.at.desc(), StatusChange.id.desc())
     ).all()

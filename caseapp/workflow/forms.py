@@ -32,14 +32,15 @@ def _to_local(value):
 
 def _wtforms_field(spec, choices):
     required = [DataRequired(f"Vul ‘{spec.label}’ in.")] if spec.required else [Optional()]
+    # For typed values, "required" is about the input only, so a bad date still says "Ongeldige datum.".
+    typed = [InputRequired(f"Vul ‘{spec.label}’ in.")] if spec.required else [Optional()]
     hint = {"description": spec.hint} if spec.hint else {}
     if spec.kind == "date":
-        return DateField(spec.label, validators=required, **hint)
+        return DateField(spec.label, validators=typed, **hint)
     if spec.kind == "datetime":
-        return DateTimeLocalField(spec.label, format=DATETIME_FORMAT, validators=required, **hint)
+        return DateTimeLocalField(spec.label, format=DATETIME_FORMAT, validators=typed, **hint)
     if spec.kind == "int":
-        number = [InputRequired(f"Vul ‘{spec.label}’ in.")] if spec.required else [Optional()]
-        return IntegerField(spec.label, validators=[*number, NumberRange(min=0, max=1000)], **hint)
+        return IntegerField(spec.label, validators=[*typed, NumberRange(min=0, max=1000)], **hint)
     if spec.kind == "bool":
         return BooleanField(spec.label, **hint)
     if spec.kind == "text":
@@ -69,8 +70,8 @@ class TransitionForm(Form):
                 data = _to_utc(data)
             elif spec.kind in ("person", "organisation"):
                 data = self._records[spec.kind].get(data)
-            elif spec.kind == "text" and data is not None:
-                data = data.strip()
+            elif spec.kind in ("text", "textarea"):
+                data = (data or "").strip()
             values[spec.name] = data
         return values
 

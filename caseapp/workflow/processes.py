@@ -507,9 +507,6 @@ MAATREGEL_172A = Process.declare(
 
 # -- sluiting (art. 13b Opiumwet, art. 174a Gemeentewet) ----------------------------------------------------
 
-SLUITING_BEFORE_BESLUIT = ("rapportage", "gewaarschuwd", "eigen_maatregelen", "voornemen")
-
-
 def _own_measures_first():
     def check(subject, _values, now):
         if subject.type != "sluiting_174a" or subject.urgent:
@@ -532,6 +529,15 @@ def _zienswijze_phase_unless_urgent():
         return None
 
     return Guard("het voornemen is verzonden (niet nodig bij spoed)", check)
+
+
+def _wkpb_registered():
+    def check(subject, _values, _now):
+        if any(row.key == "wkpb" and row.met for row in deadlines.deadlines_of(subject)):
+            return None
+        return "Registreer het besluit eerst in de Wkpb; de opheffing wordt daar ook bijgewerkt."
+
+    return Guard("het besluit is in de Wkpb geregistreerd", check)
 
 
 def _execute_sluiting(subject, values, _now):
@@ -574,6 +580,7 @@ def _sluiting(key, type_key, legal_basis, summary, own_measures):
     ) if own_measures else ()
     voornemen_sources = ("rapportage", "gewaarschuwd", "eigen_maatregelen") if own_measures \
         else ("rapportage", "gewaarschuwd")
+    before_besluit = (*voornemen_sources, "voornemen")
     return Process.declare(
         key, INTERVENTION_TYPES[type_key], legal_basis, decided_by="Burgemeester", summary=summary,
         states=(
@@ -609,10 +616,11 @@ def _sluiting(key, type_key, legal_basis, summary, own_measures):
             Transition("uitvoeren", "Sluiting uitgevoerd", ("besloten",), target="gesloten",
                        fields=(Field("executed_on", "Gesloten op", "date", default=_today),),
                        guards=(_not_future("executed_on", "De datum van sluiting"),), apply=_execute_sluiting),
-            Transition("opheffen", "Sluiting opheffen", ("gesloten",), target="opgeheven"),
-            Transition("afzien", "Afzien van sluiting", SLUITING_BEFORE_BESLUIT, target="vervallen",
+            Transition("opheffen", "Sluiting opheffen", ("gesloten",), target="opgeheven",
+                       guards=(_wkpb_registered(),)),
+            Transition("afzien", "Afzien van sluiting", before_besluit, target="vervallen",
                        reason_required=True, while_suspended=True),
-            *suspension(*(state for state in SLUITING_BEFORE_BESLUIT if own_measures or state != "eigen_maatregelen")),
+            *suspension(*before_besluit),
         ),
         deadlines=(
             *((DeadlineRule("eigen_maatregelen", "Termijn voor eigen maatregelen", ("eigen_maatregelen",),
@@ -620,7 +628,7 @@ def _sluiting(key, type_key, legal_basis, summary, own_measures):
             DeadlineRule("zienswijze", "Zienswijzetermijn", ("voornemen",), closed_by=("zienswijze_ontvangen",),
                          **on("zienswijze_deadline", "de datum in de brief met het voornemen")),
             DeadlineRule("wkpb", "Registratie publiekrechtelijke beperking (Wkpb, 4 dagen)",
-                         ("besloten", "gesloten", "opgeheven"), kind="taak", closed_by=("wkpb_geregistreerd",),
+                         ("besloten", "gesloten"), kind="taak", closed_by=("wkpb_geregistreerd",),
                          **after("decided_at", "het besluit", days=4)),
             _bezwaar(("besloten", "gesloten", "opgeheven")),
             DeadlineRule("einde", "Einde sluiting: opheffen", ("gesloten",),
@@ -752,6 +760,17 @@ BIBOB = Process.declare(
 
 # -- lighter and partner-owned steps ---------------------------------------------------------------------------
 
+def _owner_works_on_case():
+    def check(subject, values, _now):
+        owner = values.get("owner_organisation")
+        if owner is not None and owner.type != "gemeente" and \
+                owner.id not in {assignment.organisation_id for assignment in subject.case.partners}:
+            return f"Koppel {owner.name} eerst als partner aan de casus; anders kan zij deze stap niet zien."
+        return None
+
+    return Guard("de eigenaar is de gemeente of een partner op de casus", check)
+
+
 STEP_OUTCOMES = {"effect": "Met effect", "deels": "Deels effect", "geen_effect": "Zonder effect",
                  "geweigerd": "Betrokkene werkte niet mee"}
 
@@ -771,7 +790,8 @@ STAP = Process.declare(
                    fields=(Field("owner_organisation", "Eigenaar", "organisation"),
                            Field("due_on", "Uitvoeren vóór", "date", default=_in_days(14)),
                            Field("person", "Persoon", "person", required=False), DESCRIPTION),
-                   guards=(_case_open(), _person_on_case(), _future_date("due_on", "De datum"))),
+                   guards=(_case_open(), _person_on_case(), _owner_works_on_case(),
+                           _future_date("due_on", "De datum"))),
         Transition("afronden", "Uitkomst vastleggen", ("gepland",), target="afgerond", roles=BOTH,
                    fields=(Field("outcome", "Uitkomst", "choice", choices=STEP_OUTCOMES), OUTCOME_NOTE)),
         Transition("vervallen", "Laten vervallen", ("gepland",), target="vervallen", reason_required=True,
