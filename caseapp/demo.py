@@ -1016,16 +1016,20 @@ class _Builder:
         sent = self._after(at, days=(2, 10))
         return self._event(sent, "verzenden", letter, by, decided_on=local_date(sent))
 
+    def _voornemen(self, subject, by, at, chance_of_zienswijze):
+        """Send the voornemen with two weeks for a zienswijze, which sometimes comes; when that period ends."""
+        deadline = local_date(at) + timedelta(days=14)
+        self._event(at, "voornemen_verzenden", subject, by, zienswijze_deadline=deadline)
+        if self.rng.random() < chance_of_zienswijze:
+            received = self._after(at, days=(4, 12))
+            self._event(received, "zienswijze_ontvangen", subject, by, zienswijze_received_on=local_date(received))
+        return end_of_day(deadline)
+
     def _gedragsaanwijzing(self, case, order, outcome, at):
         rng, by = self.rng, case.coordinator
         self._event(at, START, order, by, person=self._betrokkene(case), description=rng.choice(ORDER_TEXTS))
         at = self._after(at, days=(5, 20))
-        deadline = local_date(at) + timedelta(days=14)
-        self._event(at, "voornemen_verzenden", order, by, zienswijze_deadline=deadline)
-        if rng.random() < 0.4:
-            received = self._after(at, days=(4, 12))
-            self._event(received, "zienswijze_ontvangen", order, by, zienswijze_received_on=local_date(received))
-        decided = self._after(end_of_day(deadline), days=(1, 10))
+        decided = self._after(self._voornemen(order, by, at, 0.4), days=(1, 10))
         if outcome == "afzien":
             return self._event(decided, "afzien", order, by, reason=rng.choice(REASONS["no_order"]))
         compliance = local_date(decided) + timedelta(days=rng.choice((28, 42, 56)))
@@ -1084,13 +1088,7 @@ class _Builder:
             self._event(at, "eigen_maatregelen", closure, by, measures_until=until)
             at = end_of_day(until)
         if not urgent:
-            at = self._after(at, days=(1, 10))
-            deadline = local_date(at) + timedelta(days=14)
-            self._event(at, "voornemen_verzenden", closure, by, zienswijze_deadline=deadline)
-            if rng.random() < 0.5:
-                received = self._after(at, days=(4, 12))
-                self._event(received, "zienswijze_ontvangen", closure, by, zienswijze_received_on=local_date(received))
-            at = end_of_day(deadline)
+            at = self._voornemen(closure, by, self._after(at, days=(1, 10)), 0.5)
         decided = self._after(at, days=(0.1, 2) if urgent else (1, 10))
         if outcome == "afzien":
             return self._event(decided, "afzien", closure, by, reason=rng.choice(REASONS["no_closure"]))
