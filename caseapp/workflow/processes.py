@@ -51,7 +51,7 @@ def suspension(*sources):
 # -- shared fields and guards -------------------------------------------------------------------------
 
 DECIDED_ON = Field("decided_on", "Datum besluit", "date", default=_today)
-OUTCOME_NOTE = Field("outcome_note", "Toelichting op de uitkomst", "textarea", required=False)
+OUTCOME_NOTE = Field("outcome_note", "Toelichting op de uitkomst (optioneel)", "textarea", required=False)
 PERSON = Field("person", "Persoon", "person", hint="Een persoon die op deze casus staat.")
 DESCRIPTION = Field("description", "Omschrijving", "textarea", required=False)
 OBJECTION_RECEIVED = Field("objection_received_on", "Bezwaar ontvangen op", "date", default=_today)
@@ -788,7 +788,7 @@ STAP = Process.declare(
     transitions=(
         Transition("starten", "Stap plannen", (), target="gepland",
                    fields=(Field("owner_organisation", "Eigenaar", "organisation"),
-                           Field("due_on", "Uitvoeren vóór", "date", default=_in_days(14)),
+                           Field("due_on", "Uitvoeren uiterlijk op", "date", default=_in_days(14)),
                            Field("person", "Persoon", "person", required=False), DESCRIPTION),
                    guards=(_case_open(), _person_on_case(), _owner_works_on_case(),
                            _future_date("due_on", "De datum"))),
