@@ -42,7 +42,7 @@ from caseapp.workflow import engine
 from caseapp.workflow.definitions import end_of_day, later, local_date
 from caseapp.workflow.processes import BIBOB_ALLOWED
 
-DEMO_PASSWORD = "demo-wachtwoord-2026"  # noqa: S105 - the published password of the synthetic demo users
+DEMO_PASSWORD = "demo-wachtwoord-2026"  # noqa: S105 - the published demo password  # nosec B105
 CASE_COUNT = 300
 YEARS = 5
 
@@ -463,7 +463,7 @@ def load_demo_data(session):
         raise ValueError("demo data is played through the workflow engine, which writes through db.session()")
     if session.scalar(select(func.count()).select_from(User)):
         raise RuntimeError("the database already has users; demo data only goes into an empty database")
-    _Builder(session, random.Random(2026), date.today(), utcnow()).build()
+    _Builder(session, random.Random(2026), date.today(), utcnow()).build()  # seeded on purpose  # nosec B311
     session.commit()
     return demo_logins()
 
@@ -612,7 +612,7 @@ class _Builder:
         case.leefgebieden = [CaseLeefgebied(leefgebied=item)
                              for item in rng.sample(pool, rng.randint(1, min(3, len(pool))))]
         case.persons = [CasePerson(person=person, role=role, added_at=created_at) for person, role in persons]
-        self.case_rngs[case] = random.Random(rng.getrandbits(64))
+        self.case_rngs[case] = random.Random(rng.getrandbits(64))  # repeatable demo data  # nosec B311
         with self._own_rng(case):
             plan = self.plans[case] = self._plan(case)
         # The organisations that carry out a step are on the case, so their users can see it and report back.

@@ -2,7 +2,9 @@
 
 import pytest
 
-from caseapp.workflow.processes import PROCESSES
+from caseapp.enums import INTERVENTION_TYPES
+from caseapp.interventions.operations import RULE_IN_BRIEF
+from caseapp.workflow.processes import PROCESS_OF_TYPE, PROCESSES
 
 
 @pytest.mark.parametrize("process", PROCESSES.values(), ids=PROCESSES.keys())
@@ -31,3 +33,7 @@ def test_every_state_is_reachable_and_every_open_state_has_a_way_on(process):
     for name, state in process.states.items():
         leaving = [t for t in process.transitions.values() if name in t.sources and t.target not in (None, name)]
         assert state.final or leaving, f"{name} is a dead end"
+
+
+def test_every_intervention_type_has_a_process_and_a_rule_in_brief():
+    assert PROCESS_OF_TYPE.keys() == INTERVENTION_TYPES.keys() == RULE_IN_BRIEF.keys()

@@ -37,7 +37,6 @@ RULE_IN_BRIEF = {
     "huurovereenkomst_ontbinding": "Door de woningcorporatie; de eigenaar legt de uitkomst vast.",
     "melding_wvggz": "Een melding voor verkennend onderzoek naar verplichte ggz.",
 }
-assert RULE_IN_BRIEF.keys() == INTERVENTION_TYPES.keys()
 
 # Columns the engine sets itself, shown with a label of their own rather than the asking field's.
 _PROCEDURE_DATES = (("decided_at", "Besluit of opgelegd op", "datetime"), ("ends_at", "Loopt tot", "datetime"))

@@ -814,7 +814,6 @@ PROCESS_OF_TYPE = {
     "sluiting_13b": SLUITING_13B, "sluiting_174a": SLUITING_174A, "waarschuwing": WAARSCHUWING, "bibob": BIBOB,
     **{step: STAP for step in LIGHTER_STEPS},
 }
-assert PROCESS_OF_TYPE.keys() == INTERVENTION_TYPES.keys()
 
 # The woonoverlast escalation ladder (DESIGN §3), lightest first: each rung and the types that count for it.
 ESCALATION_LADDER = (
