@@ -13,6 +13,7 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    STRICT_TRANSPORT_SECURITY = False  # the HSTS header; see ProductionConfig
     PAGE_SIZE = 25
     # Links in e-mails point here; e-mail goes out through SMTP when MAIL_SERVER is set (Flask-Mailman).
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
@@ -54,7 +55,15 @@ class TestConfig(Config):
 
 
 class ProductionConfig(Config):
+    # __Host-: the browser accepts the cookie only over HTTPS, for path / and without a Domain, so no subdomain
+    # can set or overwrite it. There is no remember-me cookie: the login never asks Flask-Login for one.
+    SESSION_COOKIE_NAME = "__Host-session"
     SESSION_COOKIE_SECURE = True
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_PATH = "/"
+    SESSION_COOKIE_DOMAIN = None
+    STRICT_TRANSPORT_SECURITY = True
 
 
 CONFIGS = {

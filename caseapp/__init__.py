@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask, render_template
 
-from caseapp import db
+from caseapp import db, security
 from caseapp.extensions import csrf, login_manager, mail
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -27,6 +27,7 @@ def create_app(config_name=None, **overrides):
     csrf.init_app(app)
     login_manager.init_app(app)
     mail.init_app(app)
+    security.init_app(app)
     _register_blueprints(app)
     _register_error_pages(app)
     _register_template_helpers(app)
