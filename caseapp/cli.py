@@ -9,7 +9,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import func, select, true
 
 from caseapp import db
-from caseapp.accounts.operations import create_user, find_user_by_email
+from caseapp.accounts.operations import create_user, find_user_by_email, password_problem
 from caseapp.enums import ORGANISATION_TYPES, ROLES
 from caseapp.models import Gemeente, Organisation, User
 
@@ -35,8 +35,8 @@ def register_commands(app):
 @with_appcontext
 def create_user_command(email, name, role, organisation_name, organisation_type, gemeente_names, password):
     """Create a user, e.g. the first admin of a new installation."""
-    if not 12 <= len(password) <= 128:
-        raise click.BadParameter("use 12 to 128 characters", param_hint="password")
+    if problem := password_problem(password, [email, name]):
+        raise click.BadParameter(problem, param_hint="password")
     if find_user_by_email(email) is not None:
         raise click.BadParameter(f"a user with e-mail {email} already exists", param_hint="--email")
     session = db.session()

@@ -2,6 +2,7 @@ from wtforms import BooleanField, EmailField, PasswordField, SelectField, String
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from caseapp.accounts.models import User
+from caseapp.accounts.operations import password_problem
 from caseapp.enums import ROLES
 from caseapp.forms import STATUS_CHOICES, FilterForm, Form, MultiCheckboxField, Unique, optional_int, strip
 
@@ -34,8 +35,8 @@ class UserForm(Form):
                     "Verplicht voor iedereen behalve functioneel beheerders.",
     )
     password = PasswordField(
-        "Wachtwoord",
-        validators=[Optional(), Length(min=12, max=128, message="Kies een wachtwoord van 12 tot 128 tekens.")],
+        "Wachtwoord", validators=[Optional()],
+        description="12 tot 128 tekens. Een zin van een paar ongewone woorden is sterk en goed te onthouden.",
     )
     active = BooleanField("Actief", description="Een gedeactiveerde gebruiker kan niet meer inloggen.")
 
@@ -50,11 +51,11 @@ class UserForm(Form):
         if self.record is None:
             # A new user is active and needs a first password.
             del self.active
-            self.password.validators = [DataRequired("Kies een wachtwoord."), *self.password.validators[1:]]
+            self.password.validators = [DataRequired("Kies een wachtwoord.")]
             self.password.flags.required = True
         else:
             self.password.label.text = "Nieuw wachtwoord"
-            self.password.description = "Laat leeg om het huidige wachtwoord te houden."
+            self.password.description = f"Laat leeg om het huidige wachtwoord te houden. {self.password.description}"
 
     @property
     def organisation(self):
@@ -84,6 +85,11 @@ class UserForm(Form):
     def validate_gemeente_ids(self, field):
         if self.role.data in ("coordinator", "partner", "analyst") and not field.data:
             raise ValidationError("Kies ten minste één gemeente waarvoor deze gebruiker werkt.")
+
+    def validate_password(self, field):
+        problem = password_problem(field.data, [self.name.data or "", self.email.data or ""])
+        if problem:
+            raise ValidationError(problem)
 
     def validate_active(self, field):
         if self.editing_self and not field.data:

@@ -1,7 +1,7 @@
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table
+from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, String, Table, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caseapp.db import Base
@@ -18,7 +18,10 @@ user_gemeente = Table(
 
 class User(UserMixin, Base):
     __tablename__ = "user"
-    __table_args__ = (CheckConstraint(check_in("role", ROLES), name="role"),)
+    __table_args__ = (
+        CheckConstraint(check_in("role", ROLES), name="role"),
+        CheckConstraint("failed_logins >= 0", name="failed_logins_not_negative"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
@@ -29,6 +32,9 @@ class User(UserMixin, Base):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime]
     last_login_at: Mapped[datetime | None]
+    # Failed logins since the last success or lock; kept here so every worker process sees the same count.
+    failed_logins: Mapped[int] = mapped_column(default=0, server_default=text("0"))
+    locked_until: Mapped[datetime | None]
 
     organisation: Mapped[Organisation] = relationship()
     gemeenten: Mapped[list[Gemeente]] = relationship(secondary=user_gemeente, order_by=Gemeente.name)
@@ -47,3 +53,14 @@ class User(UserMixin, Base):
 
     def __str__(self):
         return self.name
+
+
+class FailedLogin(Base):
+    """A failed or refused login from a client address, for the per-address limit; pruned after the window."""
+
+    __tablename__ = "failed_login"
+    __table_args__ = (Index("ix_failed_login_address_at", "client_address", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_address: Mapped[str] = mapped_column(String(45))
+    at: Mapped[datetime] = mapped_column(index=True)

@@ -5,13 +5,17 @@ from caseapp import db
 from caseapp.access import role_required
 from caseapp.accounts.forms import LoginForm, UserFilterForm, UserForm
 from caseapp.accounts.models import User
-from caseapp.accounts.operations import authenticate, create_user, search_users, update_user
+from caseapp.accounts.operations import LOCKOUT, authenticate, create_user, search_users, update_user
 from caseapp.audit.operations import record
 from caseapp.extensions import login_manager
 from caseapp.organisations.operations import all_gemeenten, all_organisations, selectable_organisations
 from caseapp.pagination import filtered_page
 
 bp = Blueprint("accounts", __name__)
+
+# One message for an unknown account, a wrong password, a locked account and a blocked address.
+LOGIN_REFUSED = ("Deze combinatie van e-mailadres en wachtwoord is onbekend. Na te veel mislukte pogingen blijft "
+                 f"inloggen {LOCKOUT.seconds // 60} minuten geblokkeerd; probeer het dan later opnieuw.")
 
 
 @login_manager.user_loader
@@ -26,11 +30,11 @@ def login():
         return redirect(url_for("home.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = authenticate(form.email.data, form.password.data)
+        user = authenticate(form.email.data, form.password.data, request.remote_addr or "")
         if user is not None:
             login_user(user)
             return redirect(_safe_next(request.args.get("next")))
-        form.password.errors.append("Deze combinatie van e-mailadres en wachtwoord is onbekend.")
+        form.password.errors.append(LOGIN_REFUSED)
     return render_template("accounts/login.html", form=form)
 
 
