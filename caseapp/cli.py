@@ -1,7 +1,6 @@
 """Command-line commands: `flask --app caseapp <command>`."""
 
 import os
-from pathlib import Path
 
 import click
 from flask import current_app
@@ -129,9 +128,6 @@ def dev_command():
     if os.environ.get("CASEAPP_ENV") != "development":
         raise click.UsageError("the dev command runs with CASEAPP_ENV=development (or use bin/serve)")
     app = current_app._get_current_object()
-    url = app.config["DATABASE_URL"]
-    if url.startswith("sqlite:///"):  # a file: make its folder (instance/ by default)
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     with db.engine().begin() as connection:
         upgrade(connection)
     click.echo("Database migrated to the newest revision.")

@@ -1,5 +1,7 @@
 """The database: one engine per app, a request-scoped session, and the declarative base."""
 
+from pathlib import Path
+
 from flask import abort, current_app, g
 from sqlalchemy import MetaData, create_engine, event, make_url
 from sqlalchemy.orm import DeclarativeBase, Session
@@ -80,7 +82,11 @@ def check_sqlite(engine):
 
 
 def init_app(app):
-    engine = make_engine(app.config["DATABASE_URL"])
+    url = app.config["DATABASE_URL"]
+    if url.startswith("sqlite") and _sqlite_in_file(url):
+        # SQLite creates the file but not its folder (instance/ by default); the check below opens it.
+        Path(make_url(url).database).parent.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(url)
     if engine.dialect.name == "sqlite":
         check_sqlite(engine)
     app.extensions["db_engine"] = engine

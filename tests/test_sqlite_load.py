@@ -135,3 +135,11 @@ def test_the_settings_of_a_sqlite_file_pass(sqlite_url):
     engine = make_engine(sqlite_url)
     check_sqlite(engine)  # raises if it fails
     engine.dispose()
+
+
+def test_the_app_starts_on_a_new_sqlite_file_in_a_folder_that_does_not_exist_yet(tmp_path):
+    """A fresh checkout has no instance/ folder: the app makes it, as SQLite makes the file."""
+    path = tmp_path / "instance" / "caseapp.db"
+    app = create_app("test", DATABASE_URL=f"sqlite:///{path}")
+    app.extensions["db_engine"].dispose()
+    assert path.parent.is_dir()
