@@ -2,7 +2,7 @@
 
 from flask import Blueprint, abort, flash, redirect, render_template, request
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from caseapp import db
 from caseapp.access import CASEWORK_ROLES, role_required
@@ -57,16 +57,19 @@ def _days(n):
 
 
 def step_choices(case, transitions):
-    """What the person and organisation fields of `transitions` offer: the case's persons, active organisations."""
+    """What the person and organisation fields of `transitions` offer: the case's persons, possible owners."""
     kinds = {spec.kind for transition in transitions for spec in transition.fields}
     persons = ()
     if "person" in kinds:
         persons = sorted({link.person.id: link.person for link in case.persons}.values(),
                          key=lambda person: (person.last_name.lower(), person.first_name.lower(), person.id))
     organisations = ()
-    if "organisation" in kinds:
+    if "organisation" in kinds:  # who may own a step: the gemeente's own team or a partner on the case
+        partners = [assignment.organisation_id for assignment in case.partners]
         organisations = db.session().scalars(
-            select(Organisation).where(Organisation.active).order_by(Organisation.name)).all()
+            select(Organisation).where(Organisation.active,
+                                       or_(Organisation.type == "gemeente", Organisation.id.in_(partners)))
+            .order_by(Organisation.name)).all()
     return {"persons": persons, "organisations": organisations}
 
 
