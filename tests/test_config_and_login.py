@@ -6,7 +6,7 @@ from sqlalchemy import select
 from caseapp import create_app
 from caseapp.models import AuditEntry
 from config import DEFAULT_SECRET_KEY, ProductionConfig
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, totp_code
 
 
 @pytest.mark.parametrize("key", [DEFAULT_SECRET_KEY, "too-short"])
@@ -16,8 +16,9 @@ def test_production_refuses_to_start_without_a_real_secret_key(monkeypatch, key)
         create_app("production")
 
 
-def test_production_starts_with_a_real_secret_key(monkeypatch):
+def test_production_starts_with_a_real_secret_key(monkeypatch, tmp_path):
     monkeypatch.setattr(ProductionConfig, "SECRET_KEY", "x" * 48)
+    monkeypatch.setattr(ProductionConfig, "DOCUMENT_STORAGE", str(tmp_path))  # production must name it
     app = create_app("production", DATABASE_URL="sqlite://")
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["SESSION_COOKIE_HTTPONLY"]
 
@@ -56,6 +57,8 @@ def test_login_lands_on_the_roles_page_and_logout_ends_the_session(make, login, 
 def test_login_follows_only_local_next_links(make, client, next_url, landing):
     user = make.user("coordinator")
     response = client.post(f"/inloggen?next={next_url}", data={"email": user.email, "password": PASSWORD})
+    assert response.location == "/inloggen/code"
+    response = client.post("/inloggen/code", data={"code": totp_code()})
     assert response.location == landing
 
 

@@ -5,12 +5,19 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from caseapp import create_app
-from caseapp.accounts.operations import LOCKOUT, MAX_FAILED_LOGINS, MAX_FAILED_LOGINS_PER_ADDRESS, authenticate
+from caseapp import create_app, db
+from caseapp.accounts.operations import (
+    LOCKOUT,
+    MAX_FAILED_LOGINS,
+    MAX_FAILED_LOGINS_PER_ADDRESS,
+    authenticate,
+    check_second_factor,
+    complete_login,
+)
 from caseapp.accounts.views import LOGIN_REFUSED
 from caseapp.audit.operations import utcnow
 from caseapp.models import AuditEntry, User
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, totp_code
 
 ADDRESS = "192.0.2.10"  # documentation range: no real client
 
@@ -27,8 +34,17 @@ def fail(app, email, times, now, address=ADDRESS):
 
 
 def logs_in(app, email, now, address=ADDRESS):
+    """Whether both steps of a login succeed at `now`: the password, then a code of the factory's second factor."""
     with app.app_context():
-        return authenticate(email, PASSWORD, address, now=now) is not None
+        user = authenticate(email, PASSWORD, address, now=now)
+        if user is None:
+            return False
+        user.totp_last_step = None  # test-only: a code is accepted once, and these tests log in again at `now`
+        how = check_second_factor(user, address, code=totp_code(at=now), now=now)
+        if how:
+            complete_login(user, how, now=now)
+        db.session().commit()
+        return how is not None
 
 
 def stored(session, user):

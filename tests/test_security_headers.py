@@ -8,7 +8,7 @@ import pytest
 
 from caseapp import create_app
 from config import ProductionConfig
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, totp_code
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 EXPECTED_HEADERS = {
@@ -30,8 +30,9 @@ def _assert_security_headers(response):
 
 
 @pytest.fixture
-def production_app(monkeypatch, database_url, connection):
+def production_app(monkeypatch, database_url, connection, tmp_path):
     monkeypatch.setattr(ProductionConfig, "SECRET_KEY", "p" * 48)
+    monkeypatch.setattr(ProductionConfig, "DOCUMENT_STORAGE", str(tmp_path))  # production must name it
     app = create_app("production", DATABASE_URL=database_url)
     app.extensions["db_bind"] = connection
     return app
@@ -110,6 +111,10 @@ def test_login_in_production_sets_only_the_host_session_cookie(make, production_
     token = _csrf_token(production_client.get("/inloggen").text)
     response = production_client.post("/inloggen", data={"email": user.email, "password": PASSWORD,
                                                           "csrf_token": token, "remember": "y"})
+    assert response.status_code == 302, response.text
+    _assert_only_the_host_session_cookie(response)
+    token = _csrf_token(production_client.get("/inloggen/code").text)
+    response = production_client.post("/inloggen/code", data={"code": totp_code(), "csrf_token": token})
     assert response.status_code == 302, response.text
     _assert_only_the_host_session_cookie(response)
     assert production_client.get("/casussen/").status_code == 200  # the cookie goes back over HTTPS

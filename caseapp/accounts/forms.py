@@ -1,5 +1,5 @@
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, ValidationError
 
 from caseapp.accounts.models import User
 from caseapp.accounts.operations import password_problem
@@ -105,3 +105,51 @@ class UserFilterForm(FilterForm):
     def __init__(self, *args, organisations, **kwargs):
         super().__init__(*args, **kwargs)
         self.organisation_id.choices = [("", "Alle organisaties"), *((o.id, o.name) for o in organisations)]
+
+
+def _without_spaces(value):
+    """A field filter: spaces typed between the digits of a code do not count."""
+    return "".join(value.split()) if isinstance(value, str) else value
+
+
+_CODE_FORMAT = Regexp(r"^\d{6}$", message="Een code bestaat uit 6 cijfers.")
+_CODE_INPUT = {"autocomplete": "one-time-code", "inputmode": "numeric"}
+
+
+class EnrolForm(Form):
+    code = StringField("Code uit de app", filters=[_without_spaces], render_kw=_CODE_INPUT,
+                       validators=[DataRequired("Vul de code uit de app in."), _CODE_FORMAT],
+                       description="De 6 cijfers die de app toont nadat u de QR-code heeft gescand.")
+
+
+class SecondFactorForm(Form):
+    """A code from the authenticator app or, without the app at hand, a recovery code."""
+
+    code = StringField("Code uit uw authenticator-app", filters=[_without_spaces], render_kw=_CODE_INPUT,
+                       validators=[Optional(), _CODE_FORMAT],
+                       description="6 cijfers. De app toont elke 30 seconden een nieuwe code.")
+    recovery_code = StringField(
+        "Herstelcode", filters=[strip],
+        validators=[Optional(), Length(max=40, message="Gebruik ten hoogste 40 tekens.")],
+        render_kw={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"},
+        description="Een van de herstelcodes die u bij het koppelen van de app kreeg, zoals abcd-efgh-jkmn-pqrs. "
+                    "Elke herstelcode werkt één keer.",
+    )
+
+    def validate(self, extra_validators=None):
+        if not super().validate(extra_validators):
+            return False
+        if not (self.code.data or self.recovery_code.data):
+            self.code.errors.append("Vul de code uit uw authenticator-app in, of een herstelcode.")
+            return False
+        return True
+
+    @property
+    def used_field(self):
+        """The field the check used: the app's code when both are filled in."""
+        return self.code if self.code.data else self.recovery_code
+
+
+class SecondFactorResetForm(Form):
+    confirm = BooleanField("Ja, reset de tweede factor van deze gebruiker",
+                           validators=[DataRequired("Vink aan dat u de tweede factor wilt resetten.")])
