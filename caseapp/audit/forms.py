@@ -1,8 +1,9 @@
-from wtforms import DateField, IntegerField, SelectField
-from wtforms.validators import NumberRange, Optional, ValidationError
+from wtforms import DateField, IntegerField, SelectField, StringField
+from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
 from caseapp.enums import AUDIT_ACTIONS, AUDIT_OUTCOMES
-from caseapp.forms import FilterForm, optional_int
+from caseapp.forms import FilterForm, optional_int, strip
+from caseapp.persons.forms import bsn_is_valid
 
 _MAX_ID = 2**31 - 1  # the largest id the database's integer columns hold
 
@@ -27,3 +28,31 @@ class AuditSearchForm(FilterForm):
     def validate_date_to(self, field):
         if field.data and self.date_from.data and field.data < self.date_from.data:
             raise ValidationError("De einddatum ligt vóór de begindatum.")
+
+
+class InzageSearchForm(FilterForm):
+    """Find the person an inzage request is about: by BSN, or by last name and date of birth together."""
+
+    bsn = StringField("BSN", validators=[Optional()], filters=[strip],
+                      render_kw={"inputmode": "numeric", "autocomplete": "off"})
+    last_name = StringField("Achternaam", validators=[Optional(), Length(max=100)], filters=[strip],
+                            render_kw={"autocomplete": "off"})
+    date_of_birth = DateField("Geboortedatum", validators=[Optional()], format="%Y-%m-%d")
+
+    def is_filled(self):
+        return any(field.raw_data and field.raw_data[0].strip() for field in self)
+
+    def validate_bsn(self, field):
+        if field.data and not bsn_is_valid(field.data):
+            raise ValidationError("Dit is geen geldig BSN (9 cijfers die voldoen aan de elfproef).")
+
+    def validate(self, extra_validators=None):
+        """Without a BSN, the last name and the date of birth together: either alone finds too many people."""
+        if not super().validate(extra_validators):
+            return False
+        if not self.bsn.data:
+            if not self.last_name.data:
+                self.last_name.errors.append("Vul de achternaam in, of zoek op BSN.")
+            if not self.date_of_birth.data:
+                self.date_of_birth.errors.append("Vul de geboortedatum in, of zoek op BSN.")
+        return not (self.last_name.errors or self.date_of_birth.errors)

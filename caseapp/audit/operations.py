@@ -1,3 +1,4 @@
+from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
 from flask import has_request_context, request
@@ -5,7 +6,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from caseapp import AMSTERDAM, db
+from caseapp.audit.chain import CHAINED_FIELDS, GENESIS, entry_digest
 from caseapp.audit.models import AuditEntry
+
+VERIFY_BATCH = 10_000  # entries read per query while verifying the chain
 
 
 def utcnow():
@@ -83,3 +87,45 @@ def record_search(user, record_type, criteria, total=None):
 def _utc_start_of(day):
     """The naive UTC time at which `day` begins in the Netherlands."""
     return datetime.combine(day, time.min, tzinfo=AMSTERDAM).astimezone(UTC).replace(tzinfo=None)
+
+
+@dataclass
+class ChainCheck:
+    """The outcome of walking the chain: how many entries held, and where (and why) it broke, if it did."""
+
+    checked: int
+    last_id: int  # the last entry that held, and its hash: note them to notice a truncated tail later
+    last_hash: str
+    broken_id: int | None = None
+    problem: str = ""
+
+
+def verify_chain(batch_size=VERIFY_BATCH):
+    """Walk the whole chain in id order, a batch at a time, up to the first entry that breaks it."""
+    session = db.session()
+    columns = [AuditEntry.__table__.c[name] for name in (*CHAINED_FIELDS, "previous_hash", "entry_hash")]
+    check = ChainCheck(checked=0, last_id=0, last_hash=GENESIS)
+    while rows := session.execute(
+        select(*columns).where(AuditEntry.id > check.last_id).order_by(AuditEntry.id).limit(batch_size)
+    ).all():
+        session.rollback()  # one short read per batch: on SQLite a long one would hold up every writer
+        for row in rows:
+            if problem := _chain_problem(row, check.last_id, check.last_hash):
+                check.broken_id, check.problem = row.id, problem
+                return check
+            check.checked, check.last_id, check.last_hash = check.checked + 1, row.id, row.entry_hash
+    session.rollback()
+    return check
+
+
+def _chain_problem(row, previous_id, previous_hash):
+    """Why `row` does not follow the entry (`previous_id`, `previous_hash`) before it; None if it does."""
+    if entry_digest(row._mapping, row.previous_hash) != row.entry_hash:
+        return "content changed: its fields no longer match its hash"
+    if row.previous_hash == previous_hash:
+        return None
+    if row.id != previous_id + 1:
+        before = f"entry {previous_id}" if previous_id else "the start of the log"
+        return f"entry missing: it does not follow {before}, and the entries in between are gone"
+    return (f"link broken: its previous hash is not the hash of entry {previous_id} "
+            "(that entry was changed and hashed again, or this one was)")
