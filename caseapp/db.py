@@ -25,6 +25,7 @@ BUSY_TIMEOUT_MS = 15000  # how long a SQLite connection waits for the write lock
 
 def make_engine(url, **kwargs):
     """An engine; SQLite gets foreign keys, WAL, a busy timeout and real transactions (for savepoints)."""
+    kwargs.setdefault("hide_parameters", True)  # values are personal data: not in logs nor in error messages
     if url.startswith("sqlite"):
         kwargs.setdefault("connect_args", {"timeout": BUSY_TIMEOUT_MS / 1000})
         engine = create_engine(url, **kwargs)
