@@ -1,0 +1,1 @@
+"""Meldingen and signalen: registration, the triage inbox, and the structural-attention flag."""
