@@ -1,0 +1,1 @@
+"""Case conferences (casusoverleg, zorg- en veiligheidstafel, lokale kamer): agenda, record, vaststelling."""
