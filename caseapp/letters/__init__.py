@@ -1,0 +1,1 @@
+"""Letters from editable templates: bestuurlijke waarschuwing and the voornemens tot sluiting and gedragsaanwijzing."""
