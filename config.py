@@ -15,6 +15,18 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     STRICT_TRANSPORT_SECURITY = False  # the HSTS header; see ProductionConfig
     PAGE_SIZE = 25
+    # How many reverse proxies in front of the app add X-Forwarded-For: 0 trusts none (the default: a client
+    # could otherwise pick its own address for the audit log and the login throttling), 1 behind one nginx.
+    PROXY_HOPS = int(os.environ.get("PROXY_HOPS", "0"))
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")  # used when nothing else configured logging
+    # Development only: the demo users (caseapp/demo.py USERS) log in with their password alone, so the printed
+    # demo logins work. Every other user still needs the second factor. check() refuses it outside development.
+    SECOND_FACTOR_DISABLED_FOR_DEMO = False
+    # Documents: files are kept in this folder, outside the database (production must name it; back it up with
+    # the database). A document may be DOCUMENT_MAX_BYTES; a request may be a little more, for the form around it.
+    DOCUMENT_STORAGE = os.environ.get("DOCUMENT_STORAGE", "")
+    DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
+    MAX_CONTENT_LENGTH = DOCUMENT_MAX_BYTES + 1024 * 1024
     # Links in e-mails point here; e-mail goes out through SMTP when MAIL_SERVER is set (Flask-Mailman).
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
@@ -30,13 +42,22 @@ class Config:
     @classmethod
     def check(cls):
         """Refuse settings that must never reach production; overridden where they are allowed."""
+        if cls.SECOND_FACTOR_DISABLED_FOR_DEMO:
+            raise RuntimeError("SECOND_FACTOR_DISABLED_FOR_DEMO is for development only: production needs the "
+                               "second factor for every account")
         if cls.SECRET_KEY == DEFAULT_SECRET_KEY or len(cls.SECRET_KEY) < 32:
             raise RuntimeError("SECRET_KEY must be set to a random value of at least 32 characters in production")
+        if not cls.DOCUMENT_STORAGE:
+            raise RuntimeError("DOCUMENT_STORAGE must name the folder for uploaded documents in production (outside "
+                               "the checkout, on storage that is backed up together with the database)")
 
 
 class DevelopmentConfig(Config):
-    DEBUG = True
+    # No DEBUG: the dev command serves without the debugger, and DEBUG would hand exceptions to the server
+    # instead of showing the error page.
+    SECOND_FACTOR_DISABLED_FOR_DEMO = True
     MAIL_BACKEND = "smtp" if Config.MAIL_SERVER else "console"  # e-mails printed to the console
+    DOCUMENT_STORAGE = Config.DOCUMENT_STORAGE or str(BASE_DIR / "instance" / "documents")
 
     @classmethod
     def check(cls):
@@ -48,6 +69,7 @@ class TestConfig(Config):
     DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     PAGE_SIZE = 10
     MAIL_BACKEND = "locmem"  # sent mail collects in flask_mailman's outbox
+    DOCUMENT_STORAGE = ""  # each test app gets a temporary folder of its own (caseapp.documents.storage)
 
     @classmethod
     def check(cls):

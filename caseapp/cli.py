@@ -9,8 +9,10 @@ from sqlalchemy import func, select, true
 
 from caseapp import db
 from caseapp.accounts.operations import create_user, find_user_by_email, password_problem
+from caseapp.audit.commands import audit_verify_command
 from caseapp.enums import ORGANISATION_TYPES, ROLES
 from caseapp.models import Gemeente, Organisation, User
+from caseapp.retention.commands import retention_command
 
 
 def register_commands(app):
@@ -20,6 +22,8 @@ def register_commands(app):
     app.cli.add_command(demo_data_command)
     app.cli.add_command(dev_command)
     app.cli.add_command(deadlines_command)
+    app.cli.add_command(retention_command)
+    app.cli.add_command(audit_verify_command)
 
 
 @click.command("create-user")

@@ -25,6 +25,7 @@ from sqlalchemy import func, select
 from caseapp import db
 from caseapp.accounts.operations import hash_password
 from caseapp.audit.operations import utcnow
+from caseapp.documents.demo import add_demo_documents
 from caseapp.models import (
     Case,
     CaseLeefgebied,
@@ -464,6 +465,9 @@ def load_demo_data(session):
     if session.scalar(select(func.count()).select_from(User)):
         raise RuntimeError("the database already has users; demo data only goes into an empty database")
     _Builder(session, random.Random(2026), date.today(), utcnow()).build()  # seeded on purpose  # nosec B311
+    _plans_and_conferences(session, random.Random(2027), date.today(), utcnow())  # nosec B311
+    _meldingen(session, random.Random(2028), date.today(), utcnow())  # nosec B311
+    _duplicate_persons(session)
     session.commit()
     return demo_logins()
 
@@ -495,6 +499,7 @@ class _Builder:
             notification.read_at = notification.created_at + timedelta(days=1)
         self.session.add_all(sorted(notes, key=lambda note: note.created_at))
         self.session.flush()
+        add_demo_documents(cases, self.users, self.now)  # files in DOCUMENT_STORAGE, through the app's operations
 
     def cast(self):
         """The region, its people and its cases, each with a plan: everything but what happens to them."""
@@ -1122,3 +1127,351 @@ class _Builder:
         decided = self._after(at, days=(3, 14))
         return self._event(decided, "besluiten", toets, by, decision=rng.choice(sorted(BIBOB_ALLOWED[outcome])),
                            decided_on=local_date(decided))
+
+
+# -- plannen van aanpak and case conferences --------------------------------------------------------
+
+GOAL_TEXTS = {
+    "schulden": ["Schulden in beeld en een betalingsregeling met alle schuldeisers.",
+                 "Huurachterstand ingelopen; de vaste lasten worden op tijd betaald."],
+    "dakloosheid": ["Een vaste woonplek met ambulante begeleiding.", "Geen nachten meer op straat of in de auto."],
+    "verslaving": ["Betrokkene neemt deel aan ambulante verslavingszorg en houdt de afspraken na.",
+                   "Minder middelengebruik; geen overlast meer door gebruik in en om de woning."],
+    "psychische_problematiek": ["Behandeling bij het FACT-team loopt en wordt volgehouden.",
+                                "Een stabiel beeld: medicatie, dagritme en contact met de behandelaar."],
+    "huiselijke_situatie": ["Een veilige thuissituatie; het veiligheidsplan wordt nageleefd.",
+                            "Rust in huis en in de buurt; afspraken met de buren worden nagekomen."],
+    "school_werk": ["Weer naar school, zonder ongeoorloofd verzuim.",
+                    "Dagbesteding of werk, minstens drie dagen per week."],
+    "justitie": ["Geen nieuwe strafbare feiten; het toezicht van de reclassering loopt.",
+                 "Bestuurlijke en strafrechtelijke aanpak op elkaar afgestemd."],
+}
+ACTION_TEXTS = {  # per owner organisation type; "coordinator" for an action of the coordinator themselves
+    "coordinator": ["Terugkoppeling geven aan de melders, zonder inhoudelijke details.",
+                    "Burgemeester informeren over de stand van zaken en de volgende stap."],
+    "gemeente": ["Keukentafelgesprek met betrokkene en familie.", "Aanmelden bij de gemeentelijke schuldhulpverlening.",
+                 "Evaluatie van het plan van aanpak voorbereiden met alle partners."],
+    "politie": ["Wijkagent legt een huisbezoek af en meldt bijzonderheden.",
+                "Extra surveillance in de straat in de avonduren, twee weken lang.",
+                "Meldingen op het adres van de afgelopen drie maanden op een rij zetten.",
+                "Wijkagent spreekt betrokkene aan op de afspraken uit het overleg."],
+    "ggz": ["FACT-team plant een intake en zoekt outreachend contact.", "Behandelaar bespreekt medicatie en dagritme."],
+    "ggd": ["Bemoeizorg: contact leggen aan de deur en zorgbehoefte in kaart brengen."],
+    "woningcorporatie": ["Schouw van de woning en gesprek over het huurcontract.",
+                         "Betalingsregeling voor de huurachterstand aanbieden."],
+    "veilig_thuis": ["Veiligheidsafspraken met beide ouders maken en vastleggen.",
+                     "Kinderen in beeld brengen bij het jeugdteam."],
+    "sociaal_team": ["Aanvraag bijzondere bijstand en budgetbeheer begeleiden.", "Woonbegeleiding aanvragen."],
+    "jongerenwerk": ["Contact leggen met de groep bij het winkelcentrum.", "Jongere toeleiden naar een sportproject."],
+    "buurtbemiddeling": ["Bemiddelingsgesprek met betrokkene en de buren plannen."],
+    "riec": ["Informatie van de partners bundelen in een integrale rapportage."],
+    "om": ["Afstemmen of een strafrechtelijke aanpak volgt."],
+    "brandweer": ["Brandveiligheid van de woning controleren."],
+    "halt": ["Halt-afdoening uitvoeren en ouders betrekken."],
+}
+REPORT_TEXTS = ["Gedaan; afspraken vastgelegd in het dossier.", "Uitgevoerd; betrokkene werkte mee.",
+                "Contact gelegd en een vervolgafspraak gemaakt.", "Afgerond; zie de notitie op de tijdlijn."]
+DECISION_TEXTS = ["Plan van aanpak besproken en bijgesteld; de partners houden elkaar op de hoogte.",
+                  "Afgesproken om eerst in te zetten op zorg; bij nieuwe overlast volgt een bestuurlijke maatregel.",
+                  "Situatie is stabieler; casus blijft nog drie maanden in monitoring.",
+                  "Escalatie besproken: de burgemeester wordt geadviseerd over een gedragsaanwijzing."]
+# Per gemeente its usual table; one casusoverleg serves all three.
+CONFERENCES = {"Lisse": "zorg_veiligheidstafel", "Hillegom": "lokale_kamer", "Teylingen": "casusoverleg"}
+
+
+def _plans_and_conferences(session, rng, today, now):
+    """Plans van aanpak on most active cases (goals per leefgebied, actions owned by the team, a partner on the
+    case or a coordinator, some overdue, some done), and past and coming case conferences with their agendas;
+    the past ones recorded and vastgesteld. Made as records, as the notes are: no audit trail of their own."""
+    from caseapp.conferences.models import Conference, ConferenceItem
+    from caseapp.plans.models import PlanAction, PlanGoal
+    from caseapp.workflow.definitions import start_of_day
+
+    coordinators = session.scalars(select(User).where(User.role == "coordinator").order_by(User.id)).all()
+    team = session.scalar(select(Organisation).where(Organisation.name == TEAM))
+    active = session.scalars(select(Case).where(Case.status.in_(("plan_van_aanpak", "uitvoering", "monitoring")))
+                             .order_by(Case.id)).all()
+
+    def moment(after, before):
+        """A moment in office hours between two moments (or `after` itself)."""
+        span = max(0, int((before - after).total_seconds() // 86400))
+        day = after.date() + timedelta(days=rng.randint(0, span))
+        return max(after, min(before, datetime.combine(day, time(rng.randint(7, 15), rng.randint(0, 59)))))
+
+    def action(case, goal, owner, created, conference_item=None):
+        """An action made at `created`: open (one in five overdue), done with a report, or now and then lapsed."""
+        kind = rng.choices(("open", "gereed", "vervallen"), weights=(55, 38, 7))[0]
+        texts = ACTION_TEXTS["coordinator" if isinstance(owner, User) else owner.type]
+        due = local_date(created) + timedelta(days=rng.randint(7, 42))
+        if kind == "open" and rng.random() < 0.25:
+            due = today - timedelta(days=rng.randint(1, 12))  # overdue
+        elif kind == "open":
+            due = max(due, today + timedelta(days=rng.randint(0, 30)))
+        closed = moment(created, now) if kind != "open" else None
+        session.add(PlanAction(
+            case=case, goal=goal, description=rng.choice(texts), due_on=due, status=kind,
+            report=rng.choice(REPORT_TEXTS) if kind == "gereed" else ("Niet meer nodig." if closed else ""),
+            closed_at=closed, closed_by=case.coordinator if closed else None, conference_item=conference_item,
+            owner_user=owner if isinstance(owner, User) else None,
+            owner_organisation=None if isinstance(owner, User) else owner,
+            created_by_id=case.coordinator_id, created_at=created, updated_at=closed or created))
+
+    def owners(case):
+        return [team, *(a.organisation for a in case.partners), case.coordinator]
+
+    with_plan = [case for case in active if rng.random() < 0.85]
+    for case in with_plan:
+        since = max(case.created_at, now - timedelta(days=150))
+        goals = []
+        for item in case.leefgebieden[:2]:
+            created = moment(since, now)
+            goals.append(PlanGoal(case=case, leefgebied=item.leefgebied, description=rng.choice(
+                GOAL_TEXTS[item.leefgebied]), status=rng.choices(("open", "bereikt", "niet_bereikt"), (75, 20, 5))[0],
+                created_at=created, updated_at=created))
+        session.add_all(goals)
+        for _ in range(rng.randint(2, 4)):
+            choices = [owner for owner in owners(case) if owner is not None]
+            action(case, rng.choice([*goals, None]), rng.choice(choices), moment(since, now))
+
+    def at(day, hour, minute=0):
+        return start_of_day(day) + timedelta(hours=hour, minutes=minute)
+
+    def conference(gemeenten, kind, starts_at, cases):
+        chair = rng.choice([u for u in coordinators if all(g in u.gemeenten for g in gemeenten)])
+        partners = {a.organisation.id: a.organisation for case in cases for a in case.partners}
+        invited = [team, *sorted(partners.values(), key=lambda o: o.name)]
+        held = starts_at < now
+        created = moment(starts_at - timedelta(days=21), min(now, starts_at - timedelta(days=7)))
+        meeting = Conference(kind=kind, starts_at=starts_at, location=f"Gemeentehuis {gemeenten[0].name}, "
+                             f"vergaderkamer {rng.randint(1, 4)}", chair=chair, gemeenten=gemeenten,
+                             organisations=invited, status="gepland", created_by_id=chair.id, created_at=created,
+                             updated_at=created)
+        for position, case in enumerate(cases, 1):
+            item = ConferenceItem(conference=meeting, case=case, position=position, added_at=created)
+            if held:
+                item.decisions, item.recorded_at, item.recorded_by = rng.choice(DECISION_TEXTS), starts_at + \
+                    timedelta(hours=2), chair
+                item.present_organisations = [team, *(a.organisation for a in case.partners)]
+                action(case, None, rng.choice([team, *(a.organisation for a in case.partners)]), starts_at +
+                       timedelta(hours=2), conference_item=item)
+        if held and starts_at < now - timedelta(days=14):  # the latest stays open for its record to be checked
+            meeting.status, meeting.established_at, meeting.established_by = "vastgesteld", starts_at + \
+                timedelta(days=1), chair
+        session.add(meeting)
+
+    gemeenten = session.scalars(select(Gemeente).order_by(Gemeente.name)).all()
+    for gemeente in gemeenten:
+        pool = [case for case in with_plan if case.gemeente is gemeente]
+        for weeks in (-6, -2, 1):  # two held (the last one not yet vastgesteld if recent), one to come
+            day = today + timedelta(weeks=weeks, days=rng.randint(0, 4))
+            day -= timedelta(days=max(0, day.weekday() - 4))  # a weekday
+            if weeks < 0:
+                day = min(day, today - timedelta(days=1 if weeks == -2 else 8))
+            conference([gemeente], CONFERENCES[gemeente.name], at(day, rng.choice((9, 13)), 30),
+                       rng.sample(pool, min(len(pool), rng.randint(3, 5))))
+    regional = today + timedelta(days=10 - today.weekday() % 7)
+    conference(gemeenten, "casusoverleg", at(regional, 10), rng.sample(with_plan, min(len(with_plan), 4)))
+
+
+# -- meldingen and signalen -----------------------------------------------------------------------------
+
+# Who reports what, per category (weights); partner types become a partner user's own submission where one works.
+MELDING_SOURCES = {
+    "woonoverlast": {"inwoner": 50, "woningcorporatie": 25, "politie": 15, "anoniem": 10},
+    "verward_gedrag": {"politie": 45, "inwoner": 25, "ggz": 15, "ggd": 10, "other": 5},
+    "huiselijk_geweld": {"politie": 50, "veilig_thuis": 35, "school": 10, "inwoner": 5},
+    "jeugdoverlast": {"inwoner": 40, "politie": 30, "jongerenwerk": 15, "school": 10, "gemeente": 5},
+    "ondermijning": {"intern_meldpunt": 35, "politie": 25, "anoniem": 20, "riec": 10, "woningcorporatie": 10},
+    "radicalisering": {"school": 40, "politie": 30, "inwoner": 20, "jongerenwerk": 10},
+    "cybercrime": {"inwoner": 70, "politie": 30},
+    "other": {"inwoner": 40, "sociaal_team": 30, "woningcorporatie": 20, "ggd": 10},
+}
+MELDING_WEIGHTS = {"woonoverlast": 28, "verward_gedrag": 22, "jeugdoverlast": 18, "huiselijk_geweld": 6,
+                   "ondermijning": 10, "radicalisering": 2, "cybercrime": 9, "other": 5}
+MELDING_TEXTS = {
+    "woonoverlast": ["Harde muziek en geschreeuw na middernacht, al drie weekenden achter elkaar.",
+                     "Stankoverlast uit de woning en vuilniszakken op het balkon.",
+                     "Bewoner intimideert andere bewoners in de portiek en bij de brievenbussen."],
+    "verward_gedrag": ["Man loopt verward over straat en spreekt voorbijgangers dreigend aan.",
+                       "Oudere bewoonster belt 's nachts aan bij buren en weet niet waar ze is.",
+                       "Bewoner schreeuwt vanaf het balkon tegen mensen die er niet zijn."],
+    "jeugdoverlast": ["Groep jongeren bij het winkelcentrum; vernielingen aan de fietsenstalling.",
+                      "Brommers en vuurwerk bij het speelveld in de avonduren.",
+                      "Jongeren hangen in de portiek en laten lachgaspatronen achter."],
+    "huiselijk_geweld": ["Buren horen regelmatig ruzie met geschreeuw en slaan van deuren; kinderen in huis.",
+                         "Politie voor de tweede keer deze maand ter plaatse na geschreeuw en klappen in de woning."],
+    "ondermijning": ["Afgeplakte ramen en een sterke hennepgeur bij een woning.",
+                     "Kapsalon zonder klanten, wel steeds dure auto's voor de deur.",
+                     "Bollenschuur wordt 's nachts bezocht door busjes; het hek is nieuw en hoog.",
+                     "Nieuwe minimarkt met veel contante betalingen; de eigenaar is onbekend."],
+    "radicalisering": ["School meldt dat een leerling extremistische filmpjes deelt in de klassenapp."],
+    "cybercrime": ["Oudere inwoner opgelicht via WhatsApp-fraude ('hoi mam'); geld overgemaakt.",
+                   "Ondernemer ontvangt spookfacturen en dreigmails.",
+                   "Phishing-sms uit naam van de gemeente ontvangen door meerdere inwoners."],
+    "other": ["Zorgen over een vereenzaamde buurman; de post stapelt zich op.",
+              "Dreigende huisuitzetting bij een gezin met oplopende schulden."],
+}
+CLOSE_REASONS = {
+    "cybercrime": ["Melder geholpen met aangifte bij de politie; voorlichting over oplichting gegeven.",
+                   "Doorverwezen naar het Fraudehelpdesk en de politie; geen casus nodig."],
+    "other": ["Eenmalig incident; melder gewezen op buurtbemiddeling.",
+              "Doorverwezen naar de woningcorporatie; geen regie van het team nodig.",
+              "Al in behandeling bij de zorg; geen aanvullende regie nodig.",
+              "Dubbele melding; al bekend uit een eerdere melding.",
+              "Onvoldoende aanknopingspunten; gedeeld met de wijkagent.",
+              "Overlast gestopt volgens navraag bij de melder."],
+}
+MELDINGEN_WITHOUT_CASE = 130
+MELDINGEN_IN_INBOX = 16
+FREQUENT_PER_GEMEENTE = 2  # persons who "vragen structureel aandacht": many meldingen in the last year
+
+
+def _meldingen(session, rng, today, now):
+    """Meldingen and signalen over the demo years: most cases began with one, later ones were linked to running
+    cases, others were closed without a case, and those of the last weeks wait in the inbox. A few persons are
+    in many meldingen, so the structural-attention flag shows. Made as records, as the notes are: no audit trail
+    of their own."""
+    from sqlalchemy.orm import selectinload
+
+    from caseapp.meldingen.models import Melding, MeldingPerson
+
+    gemeenten = {g.name: g for g in session.scalars(select(Gemeente).options(selectinload(Gemeente.wijken)))}
+    gemeenten["Teylingen"].structural_attention_threshold = 4  # a gemeente's own setting
+    users = session.scalars(select(User).order_by(User.id)).all()
+    cases = session.scalars(select(Case).options(selectinload(Case.persons)).order_by(Case.id)).all()
+    address = _Builder(session, rng, today, now)._address
+    made = []
+
+    def weighted(weights):
+        return rng.choices(list(weights), weights=list(weights.values()))[0]
+
+    def office(day):
+        return min(datetime.combine(day, time(rng.randint(7, 15), rng.randint(0, 59))), now - timedelta(minutes=5))
+
+    def reporter(gemeente, source):
+        """Who registered it: a partner user of that kind working for the gemeente, a team member for the intern
+        meldpunt, and otherwise one of the gemeente's coordinators."""
+        partners = [u for u in users
+                    if u.role == "partner" and u.organisation.type == source and gemeente in u.gemeenten]
+        if partners:
+            user = rng.choice(partners)
+            return user, user.organisation
+        roles = ("analyst", "coordinator") if source == "intern_meldpunt" else ("coordinator",)
+        return rng.choice([u for u in users if u.role in roles and gemeente in u.gemeenten]), None
+
+    def melding(gemeente, category, registered_at, *, persons=(), wijk=None, at=None, description=None):
+        source = weighted(MELDING_SOURCES[category])
+        by, organisation = reporter(gemeente, source)
+        subject = next((person for person, role in persons if role == "betrokkene"), None)
+        where = at or (subject.address if subject else address(gemeente.name, rng.choice(gemeente.wijken).name))
+        new = Melding(gemeente=gemeente, wijk=wijk, kind="signaal" if category == "ondermijning" else "melding",
+                      source=source, source_organisation=organisation, category=category, address=where,
+                      description=description or rng.choice(MELDING_TEXTS[category]),
+                      received_on=registered_at.date(), registered_by=by, registered_at=registered_at,
+                      triage_status="nieuw", triage_reason="")
+        new.persons = [MeldingPerson(person=person, role=role, added_at=registered_at) for person, role in persons]
+        made.append(new)
+        return new
+
+    def triage(melding, status, at, by, case=None):
+        reason = rng.choice(CLOSE_REASONS.get(melding.category, CLOSE_REASONS["other"])) if status == "gesloten" \
+            else ""
+        melding.triage_status, melding.triage_reason, melding.case = status, reason, case
+        melding.triaged_by, melding.triaged_at = by, at
+
+    def coordinator(gemeente):
+        return rng.choice([u for u in users if u.role == "coordinator" and gemeente in u.gemeenten])
+
+    subjects = {name: [] for name in gemeenten}  # betrokkenen on the gemeente's cases, who come back in meldingen
+    for case in cases:
+        persons = [(link.person, link.role) for link in case.persons]
+        subjects[case.gemeente.name] += [person for person, role in persons if role == "betrokkene"]
+        if rng.random() < 0.7:  # the melding that opened the case
+            opened = melding(case.gemeente, case.type, case.created_at - timedelta(minutes=rng.randint(30, 4000)),
+                             persons=persons, wijk=case.wijk, at=case.address, description=case.description)
+            triage(opened, "zaak_geopend", case.created_at, case.coordinator, case)
+        if case.type in REPEAT_TYPES and rng.random() < 0.3:  # new meldingen while the case runs
+            until = min(case.closed_at or now, now - timedelta(days=1))
+            for _ in range(rng.randint(1, 3)):
+                received = case.created_at + timedelta(days=rng.uniform(3, max(3, (until - case.created_at).days)))
+                triaged = received + timedelta(hours=rng.uniform(2, 72))
+                if triaged < until:
+                    later_one = melding(case.gemeente, case.type, received, persons=persons[:1], wijk=case.wijk,
+                                        at=case.address)
+                    triage(later_one, "gekoppeld", triaged, case.coordinator, case)
+
+    for _ in range(MELDINGEN_WITHOUT_CASE):  # closed after a look: no case needed
+        gemeente = gemeenten[weighted(GEMEENTE_WEIGHTS)]
+        category = weighted(MELDING_WEIGHTS)
+        received = office(today - timedelta(days=30 + int((YEARS * 365 - 60) * (1 - rng.random() ** 0.7))))
+        known = category in REPEAT_TYPES and rng.random() < 0.4
+        persons = [(rng.choice(subjects[gemeente.name]), "betrokkene")] if known else []
+        closed = melding(gemeente, category, received, persons=persons,
+                         wijk=None if known else rng.choice(gemeente.wijken))
+        triage(closed, "gesloten", received + timedelta(days=rng.uniform(1, 10)), coordinator(gemeente))
+
+    for name, gemeente in gemeenten.items():  # persons in many meldingen this year, the last one in the inbox
+        pool = list(dict.fromkeys(subjects[name]))
+        for person in rng.sample(pool, min(FREQUENT_PER_GEMEENTE, len(pool))):
+            category = rng.choice(("verward_gedrag", "woonoverlast"))
+            for days in sorted(rng.sample(range(20, 330), gemeente.structural_attention_threshold)):
+                received = office(today - timedelta(days=days))
+                closed = melding(gemeente, category, received, persons=[(person, "betrokkene")])
+                triage(closed, "gesloten", received + timedelta(days=rng.uniform(1, 5)), coordinator(gemeente))
+            melding(gemeente, category, office(today - timedelta(days=rng.randint(1, 12))),
+                    persons=[(person, "betrokkene")])
+
+    for _ in range(MELDINGEN_IN_INBOX):  # the inbox: the last weeks' meldingen, none triaged yet
+        gemeente = gemeenten[weighted(GEMEENTE_WEIGHTS)]
+        category = weighted(MELDING_WEIGHTS)
+        known = category in REPEAT_TYPES and rng.random() < 0.3
+        persons = [(rng.choice(subjects[gemeente.name]), "betrokkene")] if known else []
+        melding(gemeente, category, office(today - timedelta(days=rng.randint(1, 25))), persons=persons,
+                wijk=None if known else rng.choice(gemeente.wijken))
+
+    session.add_all(sorted(made, key=lambda item: item.registered_at))  # so references follow time
+    session.flush()
+
+
+# -- persons registered twice -------------------------------------------------------------------------
+
+def _duplicate_persons(session):
+    """A few persons registered twice, as happens at intake: the name spelt another way, the date of birth
+    left out, or registered anew by another gemeente. Each second record is a melder on a later case; the
+    duplicates page, the person pages and hit/no-hit show them."""
+    from sqlalchemy.orm import selectinload
+
+    cases = session.scalars(select(Case).order_by(Case.id).options(
+        selectinload(Case.persons).selectinload(CasePerson.person), selectinload(Case.gemeente))).all()
+    active = [case for case in cases if case.status != "afgesloten"]
+
+    def subject(gemeente, index):
+        """The index-th adult betrokkene without a BSN on an active case of the gemeente."""
+        return [link.person for case in active if case.gemeente.name == gemeente for link in case.persons
+                if link.role == "betrokkene" and not link.person.bsn and not link.person.is_minor][index]
+
+    def register_again(person, case, **changes):
+        fields = {name: getattr(person, name) for name in (
+            "first_name", "tussenvoegsel", "last_name", "date_of_birth", "address", "phone")}
+        again = Person(created_at=case.created_at, **{**fields, "phone": "", **changes})
+        case.persons.append(CasePerson(person=again, role="melder", added_at=case.created_at))
+
+    def respelt(name):
+        """Another way to write the name that sounds the same: ij as y (or back), a double letter single."""
+        for written, variant in (("ij", "y"), ("y", "ij"), ("ss", "s"), ("dt", "d"), ("kk", "k"), ("tt", "t")):
+            if written in name:
+                return name.replace(written, variant, 1)
+        return name + name[-1]
+
+    later = {name: [case for case in active if case.gemeente.name == name and len(case.persons) < 4][-3:]
+             for name in ("Lisse", "Teylingen")}
+    person = subject("Lisse", 0)  # a name that sounds the same, the same date of birth
+    register_again(person, later["Lisse"][0], last_name=respelt(person.last_name))
+    person = subject("Lisse", 1)  # the same name and address, no date of birth
+    register_again(person, later["Lisse"][1], date_of_birth=None)
+    register_again(subject("Hillegom", 0), later["Lisse"][2])  # Lisse registered a person Hillegom has on a case
+    person = subject("Teylingen", 0)  # the tussenvoegsel typed into the surname
+    register_again(person, later["Teylingen"][0], first_name=person.first_name.lower(),
+                   last_name=f"{person.tussenvoegsel} {person.last_name}".strip(), tussenvoegsel="")
+    session.flush()
+

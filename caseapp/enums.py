@@ -95,14 +95,19 @@ AUDIT_ACTIONS = {
     "update": "Wijzigen",
     "delete": "Verwijderen",
     "export": "Exporteren",
+    "download": "Downloaden",
     "merge": "Samenvoegen",
     "purge": "Opschonen (bewaartermijn)",
     "status": "Statuswijziging",
+    "inzage": "Inzagedocument (AVG art. 15)",
+    "hit-no-hit": "Hit/no-hit-controle",
 }
 
 AUDIT_OUTCOMES = {
     "allowed": "Toegestaan",
     "denied": "Geweigerd",
+    "hit": "Hit",
+    "no hit": "No-hit",
 }
 
 CASE_RESULTS = {

@@ -1,17 +1,24 @@
 """Every model, imported once so the metadata (and Alembic) sees the whole schema."""
 
-from caseapp.accounts.models import User, user_gemeente
+from caseapp.accounts.models import RecoveryCode, User, UserSession, user_gemeente
 from caseapp.audit.models import AuditEntry
 from caseapp.cases.models import Case, CaseLeefgebied, CasePartner, CasePerson, Note
+from caseapp.conferences.models import Conference, ConferenceItem
 from caseapp.db import Base
+from caseapp.documents.models import Document
 from caseapp.interventions.models import Intervention
+from caseapp.letters.models import LetterTemplate
+from caseapp.meldingen.models import Melding, MeldingPerson
 from caseapp.notifications.models import Notification
 from caseapp.organisations.models import Gemeente, Organisation, Wijk
 from caseapp.persons.models import Person
+from caseapp.plans.models import PlanAction, PlanGoal
+from caseapp.retention.models import RetentionPeriod
 from caseapp.workflow.models import Deadline, StatusChange
 
 __all__ = [
-    "AuditEntry", "Base", "Case", "CaseLeefgebied", "CasePartner", "CasePerson", "Deadline", "Gemeente",
-    "Intervention", "Note", "Notification", "Organisation", "Person", "StatusChange", "User", "Wijk",
-    "user_gemeente",
+    "AuditEntry", "Base", "Case", "CaseLeefgebied", "CasePartner", "CasePerson", "Conference", "ConferenceItem",
+    "Deadline", "Document", "Gemeente", "Intervention", "LetterTemplate", "Melding", "MeldingPerson", "Note",
+    "Notification", "Organisation", "Person", "PlanAction", "PlanGoal", "RecoveryCode", "RetentionPeriod",
+    "StatusChange", "User", "UserSession", "Wijk", "user_gemeente",
 ]

@@ -1,11 +1,16 @@
 import tempfile
 from contextlib import ExitStack
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from caseapp import create_app
+from caseapp import create_app, sessions
+from caseapp.accounts import operations as accounts_operations
+from caseapp.accounts.models import User
+from caseapp.audit.operations import utcnow
 from caseapp.db import make_engine
 from caseapp.migrate import upgrade
 from tests import factories
@@ -88,14 +93,24 @@ def client(app):
 
 
 @pytest.fixture
-def login(client):
-    """Log the test client in as `user` (password from the factory)."""
+def login(client, session):
+    """Log the test client (or another, `on`) in as `user`: the factory's password, then a code of the factory's
+    second factor."""
 
-    def login(user):
-        client.post("/uitloggen")
-        response = client.post("/inloggen", data={"email": user.email, "password": factories.PASSWORD})
+    def login(user, on=client):
+        on.post("/uitloggen")
+        # Test-only shortcuts in the database. A user made without the factory (`flask create-user`) gets the
+        # factory's secret. And a code is accepted once: tests log the same user in many times within one
+        # 30-second time step, so the last accepted step is forgotten first.
+        session.execute(update(User).where(User.id == user.id, User.totp_secret.is_(None))
+                        .values(totp_secret=factories.TOTP_SECRET, totp_enrolled_at=utcnow()))
+        session.execute(update(User).where(User.id == user.id).values(totp_last_step=None))
+        session.commit()
+        response = on.post("/inloggen", data={"email": user.email, "password": factories.PASSWORD})
+        assert response.status_code == 302 and response.location.endswith("/inloggen/code"), response.text
+        response = on.post("/inloggen/code", data={"code": factories.totp_code()})
         assert response.status_code == 302, response.text
-        return client
+        return on
 
     return login
 
@@ -109,3 +124,25 @@ def admin(make):
 def as_admin(login, admin):
     """The test client, logged in as an admin."""
     return login(admin)
+
+
+class Clock:
+    """A clock that stands still until moved: patched in for the login and session code's `utcnow`."""
+
+    def __init__(self, now):
+        self.now = now
+
+    def __call__(self):
+        return self.now
+
+    def advance(self, **delta):
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Stop the clock of logins and sessions at a fixed moment, 15 seconds into a 30-second TOTP time step."""
+    clock = Clock(datetime(2026, 11, 23, 9, 0, 15))
+    monkeypatch.setattr(accounts_operations, "utcnow", clock)
+    monkeypatch.setattr(sessions, "utcnow", clock)
+    return clock

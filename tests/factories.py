@@ -1,28 +1,49 @@
 """Factories for test data: each call adds one record with sensible defaults and commits it."""
 
+import hashlib
 import itertools
-from datetime import date
+import secrets
+from datetime import UTC, date
 
+import pyotp
+
+from caseapp.accounts import operations as accounts_operations
 from caseapp.accounts.operations import hash_password
 from caseapp.audit.operations import utcnow
+from caseapp.documents.storage import path_of
 from caseapp.models import (
     AuditEntry,
     Case,
     CaseLeefgebied,
     CasePartner,
     CasePerson,
+    Conference,
+    ConferenceItem,
+    Document,
     Gemeente,
     Intervention,
+    Melding,
+    MeldingPerson,
     Note,
     Organisation,
     Person,
+    PlanAction,
+    PlanGoal,
     User,
     Wijk,
 )
 
 PASSWORD = "correct horse battery staple"
 _PASSWORD_HASH = hash_password(PASSWORD)
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # every factory user's second factor, unless made without one
 _counter = itertools.count(1)
+
+
+def totp_code(secret=TOTP_SECRET, steps=0, at=None):
+    """The code of `secret` for the time step `steps` away from `at` (naive UTC), by default now by the clock the
+    login code uses (which tests may have stopped: see the `clock` fixture)."""
+    at = at or accounts_operations.utcnow()
+    return pyotp.TOTP(secret).at(at.replace(tzinfo=UTC), counter_offset=steps)
 
 
 class Factory:
@@ -42,10 +63,12 @@ class Factory:
     def organisation(self, type="gemeente", name=None):
         return self._add(Organisation(name=name or f"{type} {next(_counter)}", type=type))
 
-    def user(self, role="coordinator", organisation=None, gemeenten=(), email=None, active=True):
+    def user(self, role="coordinator", organisation=None, gemeenten=(), email=None, active=True, second_factor=True):
+        """A user enrolled with TOTP_SECRET (or, with `second_factor=False`, one who enrols at the next login)."""
         if organisation is None:
             organisation = self.organisation("gemeente" if role in ("coordinator", "analyst", "admin") else "politie")
         number = next(_counter)
+        now = utcnow()
         return self._add(User(
             email=email or f"{role}{number}@example.nl",
             name=f"{role.title()} {number}",
@@ -54,7 +77,9 @@ class Factory:
             organisation=organisation,
             gemeenten=list(gemeenten),
             active=active,
-            created_at=utcnow(),
+            created_at=now,
+            totp_secret=TOTP_SECRET if second_factor else None,
+            totp_enrolled_at=now if second_factor else None,
         ))
 
     def person(self, first_name="Jan", last_name=None, date_of_birth=date(1980, 5, 17), **fields):
@@ -89,6 +114,68 @@ class Factory:
     def note(self, case, author, body="Huisbezoek afgelegd.", visibility="partners"):
         return self._add(Note(case=case, author=author, organisation=author.organisation, body=body,
                               visibility=visibility, created_at=utcnow()))
+
+    def melding(self, gemeente, registered_by, *, persons=(), **fields):
+        """An untriaged melding (pass triage_status, triaged_at and the rest to arrange a triaged one)."""
+        defaults = {
+            "kind": "melding",
+            "source": "inwoner",
+            "category": "woonoverlast",
+            "address": f"Heereweg {next(_counter)}, Lisse",
+            "description": "Buren melden harde muziek tot diep in de nacht.",
+            "received_on": date.today(),
+            "triage_status": "nieuw",
+            "triage_reason": "",
+        }
+        melding = Melding(gemeente=gemeente, registered_by=registered_by, registered_at=utcnow(),
+                          **{**defaults, **fields})
+        melding.persons = [MeldingPerson(person=person, role=role, added_at=utcnow()) for person, role in persons]
+        return self._add(melding)
+
+    def plan_goal(self, case, leefgebied="schulden", description="Schulden in beeld en een betalingsregeling.",
+                  status="open"):
+        now = utcnow()
+        return self._add(PlanGoal(case=case, leefgebied=leefgebied, description=description, status=status,
+                                  created_at=now, updated_at=now))
+
+    def plan_action(self, case, owner, *, due_on=None, status="open", description="Huisbezoek afleggen.", report="",
+                    goal=None, conference_item=None):
+        """An action of the plan van aanpak; `owner` is a User (coordinator) or an Organisation."""
+        now = utcnow()
+        by_user = isinstance(owner, User)
+        return self._add(PlanAction(
+            case=case, goal=goal, description=description, due_on=due_on or date.today(), status=status,
+            report=report or ("Gedaan." if status == "gereed" else ""), closed_at=None if status == "open" else now,
+            owner_user=owner if by_user else None, owner_organisation=None if by_user else owner,
+            conference_item=conference_item, created_at=now, updated_at=now))
+
+    def conference(self, gemeenten, chair, organisations=(), *, starts_at=None, kind="casusoverleg",
+                   location="Gemeentehuis Lisse, kamer 2.14"):
+        now = utcnow()
+        return self._add(Conference(kind=kind, starts_at=starts_at or now, location=location, chair=chair,
+                                    gemeenten=list(gemeenten), organisations=list(organisations), created_at=now,
+                                    updated_at=now))
+
+    def conference_item(self, conference, case, *, decisions="", present=()):
+        """An agenda item; with `decisions`, recorded (present: the organisations that were there)."""
+        recorded = utcnow() if decisions else None
+        position = len(conference.items) + 1
+        return self._add(ConferenceItem(conference=conference, case=case, position=position, added_at=utcnow(),
+                                        decisions=decisions, recorded_at=recorded,
+                                        present_organisations=list(present)))
+
+    def document(self, case, uploader, *, content=b"%PDF-1.4\n%%EOF\n", folder=None, **fields):
+        """A document on `case`; with `folder` (the app's DOCUMENT_STORAGE), its file is written there too."""
+        key = secrets.token_hex(16)
+        if folder is not None:
+            path = path_of(key, folder)
+            path.parent.mkdir(exist_ok=True)
+            path.write_bytes(content)
+        defaults = {"title": "Verslag huisbezoek", "filename": "verslag.pdf", "content_type": "application/pdf",
+                    "visibility": "intern", "kind": "upload", "note": ""}
+        return self._add(Document(case=case, uploaded_by=uploader, organisation_id=uploader.organisation_id,
+                                  size=len(content), sha256=hashlib.sha256(content).hexdigest(), storage_key=key,
+                                  created_at=utcnow(), **{**defaults, **fields}))
 
     def intervention(self, case, type, status, **fields):
         """An intervention put straight into `status` (arrangement only: in the app, only the engine sets it)."""

@@ -1,6 +1,6 @@
-"""The plan van aanpak and a case conference in a real browser: a coordinator gives a partner an action and puts
-the case on a conference agenda; the partner finds the action in their worklist and reports it done, and sees
-of the conference only their own case.
+"""Issue 4's flow in a real browser: a coordinator opens a case from a melding in the inbox, sets a goal, gives a
+partner an action and puts the case on a conference agenda; the partner finds the action in their worklist and
+reports it done, and sees of the conference only their own case.
 
 Runs once, on a SQLite file served by a live werkzeug server, with CSRF on as in production.
 Set SCREENSHOT_DIR to keep screenshots of the pages at 1366x768.
@@ -48,19 +48,18 @@ def _add_test_data(make):
     make.user("partner", politie, [lisse], email=PARTNER_EMAIL)
     opened = {"gemeente": lisse, "wijk": lisse.wijken[0], "coordinator": coordinator,
               "opened_on": date.today() - timedelta(days=20)}
-    cases = {}
-    for address, partner, description in (
-            (POLITIE_CASE, politie, "Aanhoudende overlast en huurachterstand; betrokkene mijdt hulp."),
-            (GGZ_CASE, ggz, "Verward gedrag op straat; zorgmijdend.")):
-        cases[address] = open_case(coordinator, type="woonoverlast", address=address, risk_level="hoog",
-                                   description=description, leefgebieden=["schulden", "verslaving"], **opened)
-        make.session.flush()
-        assign_partner(coordinator, cases[address], partner)
-    make.plan_goal(cases[POLITIE_CASE], "schulden", "Huurachterstand ingelopen; vaste lasten worden betaald.")
+    # The politie case starts as a melding in the inbox; the coordinator opens it in the first test.
+    make.melding(lisse, coordinator, address=POLITIE_CASE, received_on=date.today() - timedelta(days=2),
+                 description="Aanhoudende overlast en huurachterstand; betrokkene mijdt hulp.",
+                 persons=[(make.person("Ruud", "Kramer"), "betrokkene")])
+    ggz_case = open_case(coordinator, type="verward_gedrag", address=GGZ_CASE, risk_level="hoog",
+                         description="Verward gedrag op straat; zorgmijdend.", leefgebieden=["verslaving"], **opened)
+    make.session.flush()
+    assign_partner(coordinator, ggz_case, ggz)
     tafel = conferences.schedule(coordinator, kind="zorg_veiligheidstafel", starts_at=utcnow() - timedelta(hours=1),
                                  location="Gemeentehuis Lisse, kamer 2.14", chair=coordinator, gemeenten=[lisse],
                                  organisations=[team, politie, ggz])
-    conferences.add_to_agenda(coordinator, tafel, cases[GGZ_CASE])
+    conferences.add_to_agenda(coordinator, tafel, ggz_case)
     make.session.commit()
 
 
@@ -85,6 +84,26 @@ def live_app():
 def case_url(app, address):
     with app.app_context():
         return f"/casussen/{db.session().scalar(select(Case.id).where(Case.address == address))}"
+
+
+def test_coordinator_opens_a_case_from_a_melding_in_the_inbox_and_sets_a_goal(page, log_in):
+    log_in(page, COORDINATOR_EMAIL, PASSWORD)
+    page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name=re.compile("^Meldingen")).click()
+    page.get_by_role("row").filter(has_text=POLITIE_CASE).get_by_role("link").first.click()
+    page.get_by_role("link", name="Casus openen vanuit deze melding").click()
+    expect(page.get_by_label("Adres")).to_have_value(POLITIE_CASE)
+    page.get_by_label("Schulden").check()
+    screenshot(page, "melding-casus-openen")
+    page.get_by_role("button", name="Casus openen").click()
+    expect(page.get_by_role("region", name="Personen")).to_contain_text("Ruud Kramer")
+    page.get_by_label("Partnerorganisatie").select_option(label="Politie Bollenstreek (Politie)")
+    page.get_by_role("button", name="Partner koppelen").click()
+    expect(page.get_by_role("region", name="Partners")).to_contain_text("Politie Bollenstreek")
+    page.get_by_role("region", name="Plan van aanpak").get_by_role("link", name="Doel toevoegen").click()
+    page.get_by_label("Leefgebied").select_option(label="Schulden")
+    page.get_by_label("Doel", exact=True).fill("Huurachterstand ingelopen; vaste lasten worden betaald.")
+    page.get_by_role("button", name="Doel toevoegen").click()
+    expect(page.get_by_role("region", name="Plan van aanpak")).to_contain_text("Huurachterstand ingelopen")
 
 
 def test_coordinator_gives_the_politie_an_action_and_puts_the_case_on_the_tafel(page, log_in, live_app):

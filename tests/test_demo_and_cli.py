@@ -236,7 +236,8 @@ class TestDemoRegion:
     def test_the_audit_trail_and_notifications_follow_the_history(self, region):
         session = region.session
         moments = Counter(change.at for chain in region.history.values() for change in chain)
-        entries = session.scalars(select(AuditEntry)).all()
+        # The demo documents (caseapp.documents.demo) are uploads of their own, audited apart from the history.
+        entries = session.scalars(select(AuditEntry).where(AuditEntry.record_type != "document")).all()
         assert all(entry.action in ("create", "status") for entry in entries)
         assert Counter(entry.at for entry in entries) == moments
         assert all(entry.user_id is not None and entry.client_address == "cli" for entry in entries)

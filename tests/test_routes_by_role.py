@@ -16,6 +16,7 @@ from caseapp.models import AuditEntry, CasePartner, CasePerson, Intervention, No
 
 ROLES = ("anonymous", "coordinator", "partner", "analyst", "admin")
 CASEWORK = {"coordinator", "partner"}
+EVERY_ROLE = {"coordinator", "partner", "analyst", "admin"}
 
 # Which roles have the area each endpoint belongs to.
 AREAS = {
@@ -38,15 +39,61 @@ AREAS = {
     "persons.search": CASEWORK,
     "persons.show": CASEWORK,
     "persons.edit": {"coordinator"},
+    "persons.duplicates": {"coordinator"},
+    "persons.merge": {"coordinator"},
     "reports.overview": {"analyst"},
     "deadlines.index": CASEWORK,
     "notifications.index": CASEWORK,
     "notifications.show": CASEWORK,
     "notifications.mark_all_read": CASEWORK,
+    "meldingen.index": CASEWORK,
+    "meldingen.new": CASEWORK,
+    "meldingen.signaal": {"coordinator", "analyst"},  # the gemeente's own staff; this world's partner is politie
+    "meldingen.sent": {"coordinator", "partner", "analyst"},
+    "meldingen.show": CASEWORK,
+    "meldingen.edit": {"coordinator"},
+    "meldingen.add_person": {"coordinator"},
+    "meldingen.link_person": {"coordinator"},
+    "meldingen.unlink_person": {"coordinator"},
+    "meldingen.link_case": {"coordinator"},
+    "meldingen.close": {"coordinator"},
+    "meldingen.open_case": {"coordinator"},
+    "documents.index": CASEWORK,
+    "documents.upload": CASEWORK,
+    "documents.download": CASEWORK,
+    "documents.delete": CASEWORK,
+    "letters.draft": {"coordinator"},
+    "letters.save": {"coordinator"},
+    "letters.templates": {"admin"},
+    "letters.edit_template": {"admin"},  # <kind> stays unknown, so it answers 404
+    "accounts.account": EVERY_ROLE,
+    "accounts.account_recovery_codes": EVERY_ROLE,  # refused without a code: the page again, with the message
+    "accounts.account_reenrol": EVERY_ROLE,
+    "accounts.account_confirm_enrolment": EVERY_ROLE,
+    "plans.worklist": CASEWORK,
+    "plans.show_action": CASEWORK,
+    "plans.complete_action": CASEWORK,
+    "plans.new_goal": {"coordinator"},
+    "plans.edit_goal": {"coordinator"},
+    "plans.new_action": {"coordinator"},
+    "plans.edit_action": {"coordinator"},
+    "conferences.index": CASEWORK,
+    "conferences.show": CASEWORK,
+    "conferences.item": CASEWORK,
+    "conferences.new": {"coordinator"},
+    "conferences.edit": {"coordinator"},
+    "conferences.add_item": {"coordinator"},
+    "conferences.schedule_case": {"coordinator"},
+    "conferences.remove_item": {"coordinator"},
+    "conferences.record_item": {"coordinator"},
+    "conferences.add_item_action": {"coordinator"},
+    "conferences.establish": {"coordinator"},
 }
-ADMIN_PREFIXES = ("accounts.user", "organisations.", "audit.")
-# The session's own pages: open to anyone, or redirects to the role's landing page.
-SESSION_ENDPOINTS = {"static", "accounts.login", "accounts.logout", "home.index"}
+ADMIN_PREFIXES = ("accounts.user", "organisations.", "audit.", "retention.")
+# The session's own pages: open to anyone, or redirects to the role's landing page. The second factor's login
+# steps send anyone who has not just given a password back to the login page (tests/test_second_factor.py).
+SESSION_ENDPOINTS = {"static", "accounts.login", "accounts.second_factor", "accounts.enrol", "accounts.logout",
+                     "home.index"}
 
 HIDDEN_NAME, HIDDEN_ADDRESS = "Geheimhouder", "Verborgen Laan 1"
 
@@ -85,6 +132,17 @@ def world(make, session):
     make.session.add(notification)
     make.session.commit()
     make.case(lisse, address="Zichtbare Weg 2")  # so the own area is not empty
+    # A namesake in Lisse who sounds like the hidden person: the duplicates pages must not pair them.
+    make.case(lisse, persons=[(make.person("Gerrit", "Geheimhauder"), "betrokkene")])
+    document = make.document(hidden, other_coordinator, visibility="partners", title=f"Brief aan {HIDDEN_NAME}")
+    hidden_melding = make.melding(teylingen, other_coordinator, address=HIDDEN_ADDRESS,
+                                  persons=[(hidden_person, "betrokkene")])
+    make.melding(lisse, users["coordinator"], address="Zichtbare Weg 3")
+    make.melding(lisse, users["partner"], address="Zichtbare Weg 4", source="politie", source_organisation=politie)
+    goal = make.plan_goal(hidden, description=f"Doel voor {HIDDEN_NAME}")
+    action = make.plan_action(hidden, ggz, goal=goal, description=f"Bezoek aan {HIDDEN_ADDRESS}")
+    conference = make.conference([teylingen], other_coordinator, [team, ggz], location=HIDDEN_ADDRESS)
+    item = make.conference_item(conference, hidden, decisions=f"Besluit over {HIDDEN_NAME}", present=[ggz])
     ids = {
         "case_id": hidden.id,
         "person_id": hidden_person.id,
@@ -93,6 +151,12 @@ def world(make, session):
         "note_id": note.id,
         "notification_id": notification.id,
         "intervention_id": intervention.id,
+        "melding_id": hidden_melding.id,
+        "document_id": document.id,
+        "goal_id": goal.id,
+        "action_id": action.id,
+        "conference_id": conference.id,
+        "item_id": item.id,
         "transition": "afronden",  # a step that exists; "key" stays unknown, so /procedures/<key> answers 404
     }
     return users, ids

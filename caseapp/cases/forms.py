@@ -1,10 +1,11 @@
 from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from caseapp.audit.operations import today
 from caseapp.enums import CASE_STATUSES, CASE_TYPES, LEEFGEBIEDEN, NOTE_VISIBILITY, PERSON_ROLES, RISK_LEVELS
 from caseapp.forms import FilterForm, Form, MultiCheckboxField, optional_int
 from caseapp.persons.forms import PersonForm
+from caseapp.versions import VersionedForm
 
 SORTS = {
     "opened_desc": "Nieuwste eerst",
@@ -19,7 +20,7 @@ def _with_empty(label, choices):
     return [("", label), *choices]
 
 
-class CaseForm(Form):
+class CaseForm(VersionedForm):
     type = SelectField("Soort casus", choices=_with_empty("Kies een soort", CASE_TYPES.items()),
                        validators=[DataRequired("Kies de soort casus.")])
     gemeente_id = SelectField("Gemeente", coerce=optional_int,
@@ -105,7 +106,7 @@ class CasePersonForm(PersonForm):
 
 
 class LinkPersonForm(Form):
-    person_id = HiddenField(validators=[DataRequired()])
+    person_id = HiddenField(validators=[DataRequired(), Regexp(r"^\d{1,9}$")])
     role = SelectField("Rol in deze casus", choices=list(PERSON_ROLES.items()), default="betrokkene")
 
 

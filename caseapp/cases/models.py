@@ -29,6 +29,7 @@ class Case(Base):
         # A closed case has a result, and only a closed case has one.
         CheckConstraint("(status = 'afgesloten') = (result IS NOT NULL)", name="result_when_closed"),
         Index("ix_case_gemeente_status_opened", "gemeente_id", "status", "opened_on"),
+        Index("ix_case_result_closed", "result", "closed_at"),  # the retention purge's query
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -44,6 +45,7 @@ class Case(Base):
     result: Mapped[str | None] = mapped_column(String(20))
     closed_at: Mapped[datetime | None]
     suspended_since: Mapped[datetime | None]
+    anonymised_at: Mapped[datetime | None]  # retention: personal data and free text removed, counts kept
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]

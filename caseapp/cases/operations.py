@@ -7,6 +7,7 @@ from caseapp.audit.operations import record, utcnow
 from caseapp.cases.models import Case, CaseLeefgebied, CasePartner, CasePerson, Note
 from caseapp.notifications.operations import notify_case_assignment
 from caseapp.persons.models import Person
+from caseapp.versions import check_version, flush_or_conflict
 from caseapp.workflow.engine import fire
 
 _RISK_ORDER = case_when({"acuut": 4, "hoog": 3, "midden": 2, "laag": 1}, value=Case.risk_level)
@@ -48,15 +49,19 @@ def open_case(actor, *, leefgebieden, **fields):
     return case
 
 
-def update_case(actor, case, *, leefgebieden, **fields):
+def update_case(actor, case, *, expected_version, leefgebieden, **fields):
+    """Save the edit form; refused (Conflict, nothing changed) when the case changed since the user opened it."""
+    check_version(case, expected_version)
     new_coordinator = fields.get("coordinator")
     if new_coordinator is not None and new_coordinator.id != case.coordinator_id:
         notify_case_assignment(actor, case, coordinator=new_coordinator)
-    for name, value in fields.items():
-        setattr(case, name, value)
-    kept = {item.leefgebied: item for item in case.leefgebieden}
-    case.leefgebieden = [kept.get(value) or CaseLeefgebied(leefgebied=value) for value in leefgebieden]
-    case.updated_at = utcnow()
+    with db.session().no_autoflush:  # written at once below, where a stale version is caught
+        for name, value in fields.items():
+            setattr(case, name, value)
+        kept = {item.leefgebied: item for item in case.leefgebieden}
+        case.leefgebieden = [kept.get(value) or CaseLeefgebied(leefgebied=value) for value in leefgebieden]
+        case.updated_at = utcnow()
+    flush_or_conflict()
     record(actor, "update", record_type="case", record_id=case.id, case_id=case.id)
     return case
 

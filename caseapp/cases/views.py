@@ -37,9 +37,11 @@ from caseapp.interventions.operations import (
 from caseapp.organisations.models import Gemeente, Organisation
 from caseapp.pagination import request_page
 from caseapp.persons.forms import PersonSearchForm
-from caseapp.persons.operations import BSN_IN_USE, bsn_in_use, register_person, search_persons, similar_persons
+from caseapp.persons.operations import search_persons
+from caseapp.persons.views import register_or_offer, tell_hit_no_hit
+from caseapp.retention.models import CaseAnonymised
 from caseapp.workflow.deadlines import deadlines_of
-from caseapp.workflow.engine import WorkflowError, history, start
+from caseapp.workflow.engine import Conflict, WorkflowError, history, start
 from caseapp.workflow.forms import new_subject, transition_form
 from caseapp.workflow.processes import PROCESS_OF_TYPE
 from caseapp.workflow.views import fire_step, step_choices, step_forms
@@ -70,7 +72,7 @@ def worklist():
     return render_template("cases/worklist.html", form=form, page=page, filtered=bool(filters.keys() - {"sort"}))
 
 
-def _case_form(obj=None):
+def _case_form(obj=None, **kwargs):
     gemeenten = db.session().scalars(
         select(Gemeente).where(Gemeente.id.in_(current_user.gemeente_ids))
         .options(selectinload(Gemeente.wijken)).order_by(Gemeente.name)
@@ -81,7 +83,7 @@ def _case_form(obj=None):
                                user_gemeente.c.gemeente_id.in_(current_user.gemeente_ids))))
         .order_by(User.name)
     ).all()
-    return CaseForm(record=obj, gemeenten=gemeenten, coordinators=coordinators)
+    return CaseForm(record=obj, gemeenten=gemeenten, coordinators=coordinators, **kwargs)
 
 
 @bp.route("/nieuw", methods=["GET", "POST"])
@@ -105,15 +107,30 @@ def new():
 @role_required("coordinator")
 def edit(case_id):
     case = get_case_or_404(current_user, case_id)
-    form = _case_form(obj=case)
-    if request.method == "GET":
-        form.leefgebieden.data = [item.leefgebied for item in case.leefgebieden]
-    if form.validate_on_submit():
-        operations.update_case(current_user, case, **form.case_fields())
-        db.session().commit()
-        flash("De casus is opgeslagen.", "success")
+    if case.anonymised_at is not None:
+        flash(CaseAnonymised.MESSAGE, "error")
         return redirect(url_for("cases.show", case_id=case.id))
-    return render_template("cases/form.html", form=form, case=case)
+    form = _edit_form(case) if request.method == "GET" else _case_form(obj=case)
+    changes = None
+    if form.validate_on_submit():
+        try:
+            operations.update_case(current_user, case, expected_version=form.version(), **form.case_fields())
+        except Conflict:
+            db.session().rollback()  # and read the case as the other user left it
+            changes = form.refused(_edit_form(case, formdata=None))
+        else:
+            db.session().commit()
+            flash("De casus is opgeslagen.", "success")
+            return redirect(url_for("cases.show", case_id=case.id))
+    page = render_template("cases/form.html", form=form, case=case, changes=changes)
+    return page, 409 if changes is not None else 200
+
+
+def _edit_form(case, **kwargs):
+    """The edit form filled from the case as it is stored."""
+    form = _case_form(obj=case, **kwargs)
+    form.leefgebieden.data = [item.leefgebied for item in case.leefgebieden]
+    return form
 
 
 # What the case page shows, loaded up front so the page's queries do not grow with the case.
@@ -204,19 +221,14 @@ def add_person(case_id):
     form = CasePersonForm()
     candidates = []
     if form.validate_on_submit():
-        fields = form.person_fields()
-        if not form.confirm_new.data:
-            candidates = similar_persons(current_user, **fields)
-        if not candidates and bsn_in_use(fields["bsn"]):
-            form.bsn.errors.append(BSN_IN_USE)
-        elif not candidates:
-            person = register_person(current_user, fields)
+        person, candidates = register_or_offer(form)
+        if person is not None:
             operations.link_person(current_user, case, person, form.role.data)
-            db.session().commit()
             flash(f"{person.full_name} is toegevoegd als {PERSON_ROLES[form.role.data]}.", "success")
+            tell_hit_no_hit(person)
+            db.session().commit()
             return redirect(url_for("cases.show", case_id=case.id))
         db.session().commit()  # the audit entries of the duplicate check
-        form.confirm_new.data = "1" if candidates else ""
     search = _person_search(case)
     return render_template("cases/add_person.html", case=case, form=form, candidates=candidates, **search)
 
@@ -247,6 +259,7 @@ def link_person(case_id):
         flash(f"{person.full_name} staat al als {PERSON_ROLES[form.role.data]} op deze casus.", "warning")
     else:
         flash(f"{person.full_name} is gekoppeld als {PERSON_ROLES[form.role.data]}.", "success")
+        tell_hit_no_hit(person)
     db.session().commit()
     return redirect(url_for("cases.show", case_id=case.id))
 

@@ -7,7 +7,8 @@ from caseapp.forms import FilterForm, optional_int
 class DeadlineFilterForm(FilterForm):
     gemeente_id = SelectField("Gemeente", coerce=optional_int)
     coordinator_id = SelectField("Coördinator", coerce=optional_int)
-    kind = SelectField("Soort", choices=[("", "Taken en termijnen"), *DEADLINE_KINDS.items()], default="")
+    kind = SelectField("Soort", choices=[("", "Alles"), *DEADLINE_KINDS.items(), ("actie", "Plan van aanpak")],
+                       default="")
 
     def __init__(self, *args, gemeenten, coordinators, **kwargs):
         super().__init__(*args, **kwargs)

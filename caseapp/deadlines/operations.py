@@ -2,7 +2,9 @@
 
 The page and the daily command show the same sections; each is one query over the open-deadline index,
 with the case, its gemeente and coordinator, the intervention and the owner joined in. Rows name a case
-by its reference and an intervention by its type, never a person.
+by its reference and an intervention by its type, never a person. The page also lists the open actions of
+plannen van aanpak that are overdue or due within the week (one more query per section), named only as
+such and by their goal's leefgebied: their free text stays on the case.
 """
 
 from dataclasses import dataclass, field
@@ -11,7 +13,7 @@ from itertools import groupby
 
 from sqlalchemy import and_, func, or_, select, true
 from sqlalchemy import case as case_when
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import aliased, contains_eager
 
 from caseapp import db
 from caseapp.access import deadline_scope
@@ -20,7 +22,8 @@ from caseapp.cases.models import Case
 from caseapp.interventions.models import Intervention
 from caseapp.notifications.operations import case_link, intervention_link, notify, organisation_users
 from caseapp.organisations.models import Gemeente, Organisation
-from caseapp.workflow.definitions import local_date
+from caseapp.plans.models import PlanAction, PlanGoal
+from caseapp.workflow.definitions import end_of_day, local_date
 from caseapp.workflow.models import Deadline
 
 DUE_SOON = timedelta(days=7)
@@ -33,11 +36,22 @@ _INTERVENTION_COLUMNS = (Intervention.type, Intervention.suspended_since)
 
 @dataclass
 class DueRow:
-    """A deadline and its distance from today in Dutch calendar days (negative: days late)."""
+    """A deadline, or an action of a plan van aanpak, and its distance from today in Dutch calendar days
+    (negative: days late)."""
 
-    deadline: Deadline
+    deadline: Deadline | None
     days: int
     overdue: bool = False
+    action: PlanAction | None = None
+
+    @property
+    def case(self):
+        return (self.action or self.deadline).case
+
+    @property
+    def due_at(self):
+        """When it is due (naive UTC): an action at the end of its day."""
+        return end_of_day(self.action.due_on) if self.action else self.deadline.due_at
 
     @property
     def days_text(self):
@@ -110,11 +124,13 @@ def _joined(statement, scope, *, gemeente_id=None, coordinator_id=None, kind=Non
     return statement
 
 
-def overview(scope, now, *, limit=SECTION_LIMIT, **filters):
+def overview(scope, now, *, limit=SECTION_LIMIT, action_scope=None, **filters):
     """The overdue and due-soon sections of the deadlines within `scope` (a WHERE clause on Deadline).
 
     The page passes access.deadline_scope(user); the daily command, which serves every gemeente, passes true().
-    `filters`: gemeente_id, coordinator_id, kind. `limit` caps the rows of each section (None: no cap).
+    With `action_scope` (a WHERE clause on PlanAction: access.action_deadline_scope(user)) the sections hold the
+    plan van aanpak actions too. `filters`: gemeente_id, coordinator_id, kind ("actie": actions only).
+    `limit` caps the rows of each section (None: no cap).
     """
     shown = ~_suspended()
     overdue, due_soon = _overdue(now), _due_soon(now)
@@ -123,13 +139,68 @@ def overview(scope, now, *, limit=SECTION_LIMIT, **filters):
         func.count(case_when((and_(due_soon, shown), 1))),
         func.count(case_when((_suspended(), 1))),
     ).select_from(Deadline), scope, **filters).where(or_(overdue, due_soon))).one()
+    today = local_date(now)
+    sections = {}
+    for key, where, total in (("overdue", overdue, counts[0]), ("due_soon", due_soon, counts[1])):
+        sections[key] = [total, [DueRow(d, (local_date(d.due_at) - today).days, overdue=key == "overdue")
+                                 for d in _rows(scope, and_(where, shown), now, limit, filters)]]
+    suspended = counts[2]
+    if action_scope is not None and filters.get("kind") in (None, "actie"):
+        suspended += _add_actions(sections, action_scope, today, limit, filters)
+    for rows in (section[1] for section in sections.values()):
+        rows.sort(key=lambda row: row.due_at)  # stable: deadlines keep their order among equals
+        if limit is not None:
+            del rows[limit:]
     return Overview(
-        overdue=Section("overdue", "Over de termijn", counts[0],
-                        _groups(_rows(scope, and_(overdue, shown), now, limit, filters), now, overdue=True)),
-        due_soon=Section("due_soon", f"Binnen {DUE_SOON.days} dagen", counts[1],
-                         _groups(_rows(scope, and_(due_soon, shown), now, limit, filters), now)),
-        suspended=counts[2],
+        overdue=Section("overdue", "Over de termijn", sections["overdue"][0], _groups(sections["overdue"][1])),
+        due_soon=Section("due_soon", f"Binnen {DUE_SOON.days} dagen", sections["due_soon"][0],
+                         _groups(sections["due_soon"][1])),
+        suspended=suspended,
     )
+
+
+def _add_actions(sections, scope, today, limit, filters):
+    """Count and add the open plan van aanpak actions due before today (overdue) or within the week to
+    `sections`; returns how many are left out because their case is suspended."""
+    due = {"overdue": PlanAction.due_on < today,
+           "due_soon": and_(PlanAction.due_on >= today, PlanAction.due_on < today + DUE_SOON)}
+    suspended = Case.suspended_since.is_not(None)
+    counts = db.session().execute(_actions_joined(select(
+        func.count(case_when((and_(due["overdue"], ~suspended), 1))),
+        func.count(case_when((and_(due["due_soon"], ~suspended), 1))),
+        func.count(case_when((suspended, 1))),
+    ).select_from(PlanAction), scope, **filters).where(or_(*due.values()))).one()
+    via_case = contains_eager(PlanAction.case).load_only(*_CASE_COLUMNS)
+    owner = aliased(User)  # the case's coordinator is joined too
+    for index, key in enumerate(("overdue", "due_soon")):
+        statement = (
+            _actions_joined(select(PlanAction), scope, **filters)
+            .join(Case.gemeente).outerjoin(Case.coordinator).outerjoin(PlanAction.goal)
+            .outerjoin(PlanAction.owner_organisation).outerjoin(PlanAction.owner_user.of_type(owner))
+            .where(due[key], ~suspended)
+            .options(via_case.contains_eager(Case.gemeente).load_only(Gemeente.name),
+                     via_case.contains_eager(Case.coordinator).load_only(User.name),
+                     contains_eager(PlanAction.goal).load_only(PlanGoal.leefgebied),
+                     contains_eager(PlanAction.owner_organisation).load_only(Organisation.name),
+                     contains_eager(PlanAction.owner_user.of_type(owner)).load_only(owner.name))
+            .order_by(PlanAction.due_on, PlanAction.id)
+        )
+        if limit is not None:
+            statement = statement.limit(limit)
+        sections[key][0] += counts[index]
+        sections[key][1] += [DueRow(None, (action.due_on - today).days, overdue=key == "overdue", action=action)
+                             for action in db.session().scalars(statement)]
+    return counts[2]
+
+
+def _actions_joined(statement, scope, *, gemeente_id=None, coordinator_id=None, kind=None):
+    """`statement` over the open plan van aanpak actions of open cases, with the case joined, within `scope` and
+    the filters."""
+    statement = statement.join(PlanAction.case).where(scope, PlanAction.status == "open", Case.status != "afgesloten")
+    for column, value in ((Case.gemeente_id, gemeente_id), (Case.coordinator_id, coordinator_id)):
+        if value:
+            statement = statement.where(column == value)
+    return statement
 
 
 def _rows(scope, where, now, limit, filters):
@@ -150,20 +221,16 @@ def _rows(scope, where, now, limit, filters):
     return db.session().scalars(statement).all()
 
 
-def _groups(deadlines, now, *, overdue=False):
+def _groups(rows):
     """The rows grouped per gemeente and coordinator (alphabetical), most urgent first within a group."""
-    today = local_date(now)
 
-    def key(deadline):
-        coordinator = deadline.case.coordinator
-        return deadline.case.gemeente.name, coordinator is None, coordinator.name if coordinator else ""
+    def key(row):
+        coordinator = row.case.coordinator
+        return row.case.gemeente.name, coordinator is None, coordinator.name if coordinator else ""
 
-    ordered = sorted(deadlines, key=key)  # stable: the order by due date holds within each group
-    return [
-        Group(gemeente, coordinator or None,
-              [DueRow(d, (local_date(d.due_at) - today).days, overdue=overdue) for d in rows])
-        for (gemeente, _none, coordinator), rows in groupby(ordered, key=key)
-    ]
+    ordered = sorted(rows, key=key)  # stable: the order by due date holds within each group
+    return [Group(gemeente, coordinator or None, list(group))
+            for (gemeente, _none, coordinator), group in groupby(ordered, key=key)]
 
 
 def filter_choices(scope):

@@ -3,7 +3,7 @@ from flask import Blueprint, render_template, request
 from flask_login import current_user
 
 from caseapp import db
-from caseapp.access import CASEWORK_ROLES, case_scope, deadline_scope, role_required
+from caseapp.access import CASEWORK_ROLES, action_deadline_scope, case_scope, deadline_scope, role_required
 from caseapp.audit.operations import record_search, utcnow
 from caseapp.deadlines import operations
 from caseapp.deadlines.forms import DeadlineFilterForm
@@ -20,7 +20,7 @@ def index():
     if form.validate():
         criteria = form.criteria()
         overview = operations.overview(deadline_scope(current_user), utcnow(), limit=operations.SECTION_LIMIT,
-                                       **criteria)
+                                       action_scope=action_deadline_scope(current_user), **criteria)
         record_search(current_user, "deadline", criteria, overview.overdue.total + overview.due_soon.total)
         db.session().commit()
     return render_template("deadlines/index.html", form=form, overview=overview, filtered=bool(request.args))

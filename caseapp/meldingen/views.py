@@ -28,13 +28,9 @@ from caseapp.organisations.models import Gemeente
 from caseapp.pagination import request_page
 from caseapp.persons.forms import PersonSearchForm
 from caseapp.persons.operations import (
-    BSN_IN_USE,
-    bsn_in_use,
-    register_person,
     search_persons,
-    similar_persons,
 )
-from caseapp.persons.views import tell_hit_no_hit
+from caseapp.persons.views import register_or_offer, tell_hit_no_hit
 from caseapp.workflow.engine import Conflict, WorkflowError
 
 bp = Blueprint("meldingen", __name__, url_prefix="/meldingen")
@@ -225,20 +221,14 @@ def add_person(melding_id):
     form = MeldingPersonForm()
     candidates = []
     if form.validate_on_submit():
-        fields = form.person_fields()
-        if not form.confirm_new.data:
-            candidates = similar_persons(current_user, **fields)
-        if not candidates and bsn_in_use(fields["bsn"]):
-            form.bsn.errors.append(BSN_IN_USE)
-        elif not candidates:
-            person = register_person(current_user, fields)
+        person, candidates = register_or_offer(form)
+        if person is not None:
             operations.add_person(current_user, melding, person, form.role.data)
             flash(f"{person.full_name} is toegevoegd als {PERSON_ROLES[form.role.data].lower()}.", "success")
             tell_hit_no_hit(person)
             db.session().commit()
             return redirect(url_for("meldingen.show", melding_id=melding.id, _anchor="personen"))
         db.session().commit()  # the audit entries of the duplicate check
-        form.confirm_new.data = "1" if candidates else ""
     search_form = PersonSearchForm(request.args, prefix="zoek")  # its own ids beside the registration form
     results = None
     if request.method == "GET" and search_form.validate() and (search_form.q.data or search_form.date_of_birth.data):

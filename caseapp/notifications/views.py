@@ -17,7 +17,7 @@ bp = Blueprint("notifications", __name__, url_prefix="/notificaties")
 class MarkAllReadForm(FlaskForm):
     """Mark read what the list showed: the newest id on it travels with the form."""
 
-    up_to_id = HiddenField(validators=[DataRequired(), Regexp(r"^\d{1,10}$")])
+    up_to_id = HiddenField(validators=[DataRequired(), Regexp(r"^\d{1,9}$")])  # PostgreSQL's integer: < 2**31
 
 
 @bp.route("/")

@@ -1,11 +1,12 @@
-from wtforms import BooleanField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms import BooleanField, IntegerField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from caseapp.enums import ORGANISATION_TYPES
 from caseapp.forms import STATUS_CHOICES, FilterForm, Form, Unique, strip
 from caseapp.organisations.models import Gemeente, Organisation, Wijk
 
 APV_151D_LABEL = "APV bevat de zorgplicht voor woonoverlast (art. 151d Gemeentewet)"
+STRUCTURAL_ATTENTION_LABEL = "Drempel structurele aandacht (meldingen in 12 maanden)"
 
 
 def _upper(value):
@@ -56,6 +57,12 @@ class GemeenteForm(Form):
         APV_151D_LABEL,
         description="Alleen dan kan de burgemeester een gedragsaanwijzing bij woonoverlast (art. 151d Gemeentewet) "
                     "opleggen.",
+    )
+    structural_attention_threshold = IntegerField(
+        STRUCTURAL_ATTENTION_LABEL, default=3,
+        description="Een persoon die in zoveel meldingen van deze gemeente binnen 12 maanden de betrokkene is, vraagt "
+                    "structureel aandacht en wordt bij de meldingen gemarkeerd. Van 2 tot en met 50.",
+        validators=[NumberRange(min=2, max=50, message="Kies een drempel van 2 tot en met 50 meldingen.")],
     )
 
 

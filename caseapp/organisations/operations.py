@@ -60,16 +60,18 @@ def update_organisation(actor, organisation, *, name, type, active):
     return organisation
 
 
-def create_gemeente(actor, *, name, cbs_code=None, apv_151d=False):
-    gemeente = Gemeente(name=name.strip(), cbs_code=_cbs_code(cbs_code), apv_151d=apv_151d)
+def create_gemeente(actor, *, name, cbs_code=None, apv_151d=False, structural_attention_threshold=3):
+    gemeente = Gemeente(name=name.strip(), cbs_code=_cbs_code(cbs_code), apv_151d=apv_151d,
+                        structural_attention_threshold=structural_attention_threshold)
     db.session().add(gemeente)
     db.session().flush()
     record(actor, "create", record_type="gemeente", record_id=gemeente.id)
     return gemeente
 
 
-def update_gemeente(actor, gemeente, *, name, cbs_code=None, apv_151d):
-    changed = apply_changes(gemeente, name=name.strip(), cbs_code=_cbs_code(cbs_code), apv_151d=apv_151d)
+def update_gemeente(actor, gemeente, *, name, cbs_code=None, apv_151d, structural_attention_threshold):
+    changed = apply_changes(gemeente, name=name.strip(), cbs_code=_cbs_code(cbs_code), apv_151d=apv_151d,
+                            structural_attention_threshold=structural_attention_threshold)
     record(actor, "update", record_type="gemeente", record_id=gemeente.id, detail=change_detail(changed))
     return gemeente
 

@@ -75,7 +75,8 @@ def gemeente_new():
     form = GemeenteForm()
     if form.validate_on_submit():
         gemeente = create_gemeente(current_user, name=form.name.data, cbs_code=form.cbs_code.data,
-                                   apv_151d=form.apv_151d.data)
+                                   apv_151d=form.apv_151d.data,
+                                   structural_attention_threshold=form.structural_attention_threshold.data)
         db.session().commit()
         flash(f"Gemeente {gemeente.name} is toegevoegd. Voeg nu de wijken toe.", "success")
         return redirect(url_for("organisations.gemeente", gemeente_id=gemeente.id))
@@ -98,7 +99,8 @@ def gemeente_edit(gemeente_id):
     form = GemeenteForm(record=gemeente)
     if form.validate_on_submit():
         update_gemeente(current_user, gemeente, name=form.name.data, cbs_code=form.cbs_code.data,
-                        apv_151d=form.apv_151d.data)
+                        apv_151d=form.apv_151d.data,
+                        structural_attention_threshold=form.structural_attention_threshold.data)
         db.session().commit()
         flash(f"Gemeente {gemeente.name} is opgeslagen.", "success")
         return redirect(url_for("organisations.gemeente", gemeente_id=gemeente.id))

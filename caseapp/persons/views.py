@@ -20,6 +20,8 @@ from caseapp.persons.operations import (
     person_meldingen,
     person_search,
     possible_duplicates,
+    register_person,
+    similar_persons,
     update_person,
 )
 from caseapp.workflow.engine import Conflict
@@ -56,6 +58,22 @@ def show(person_id):
     db.session().commit()
     return render_template("persons/show.html", person=person, links=links, meldingen=meldingen,
                            duplicates=duplicates)
+
+
+def register_or_offer(form):
+    """Register the person of a valid person form, unless similar persons are known (returned, for the coordinator
+    to look at first; the form then confirms a new registration) or the BSN is taken (a field error).
+
+    Returns (the new person or None, the similar persons)."""
+    fields = form.person_fields()
+    candidates = [] if form.confirm_new.data else similar_persons(current_user, **fields)
+    form.confirm_new.data = "1" if candidates else ""
+    if candidates:
+        return None, candidates
+    if bsn_in_use(fields["bsn"]):
+        form.bsn.errors.append(BSN_IN_USE)
+        return None, []
+    return register_person(current_user, fields), []
 
 
 def tell_hit_no_hit(person):

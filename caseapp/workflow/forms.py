@@ -16,7 +16,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from caseapp import AMSTERDAM
-from caseapp.forms import Form, optional_int
+from caseapp.forms import Form, optional_int, posted_int
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -76,7 +76,7 @@ class TransitionForm(Form):
         return values
 
     def version(self):
-        return int(self.expected_version.data) if (self.expected_version.data or "").isdigit() else None
+        return posted_int(self.expected_version.data)
 
 
 def transition_form(transition, subject, *, now, persons=(), organisations=(), formdata=None):

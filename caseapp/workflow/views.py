@@ -63,14 +63,17 @@ def step_choices(case, transitions):
     if "person" in kinds:
         persons = sorted({link.person.id: link.person for link in case.persons}.values(),
                          key=lambda person: (person.last_name.lower(), person.first_name.lower(), person.id))
-    organisations = ()
-    if "organisation" in kinds:  # who may own a step: the gemeente's own team or a partner on the case
-        partners = [assignment.organisation_id for assignment in case.partners]
-        organisations = db.session().scalars(
-            select(Organisation).where(Organisation.active,
-                                       or_(Organisation.type == "gemeente", Organisation.id.in_(partners)))
-            .order_by(Organisation.name)).all()
+    organisations = owner_organisations(case) if "organisation" in kinds else ()
     return {"persons": persons, "organisations": organisations}
+
+
+def owner_organisations(case):
+    """Who may own a step or a plan van aanpak action: the gemeente's own team or a partner on the case."""
+    partners = [assignment.organisation_id for assignment in case.partners]
+    return db.session().scalars(
+        select(Organisation).where(Organisation.active,
+                                   or_(Organisation.type == "gemeente", Organisation.id.in_(partners)))
+        .order_by(Organisation.name)).all()
 
 
 def step_forms(actor, subject, case, *, failed=None):
