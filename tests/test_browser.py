@@ -9,6 +9,7 @@ import os
 import re
 import tempfile
 import threading
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -90,9 +91,9 @@ def reference_of(app, address):
         return db.session().scalar(select(Case).where(Case.address == address)).reference
 
 
-@pytest.fixture(scope="module")
-def live_app():
-    """The app on a migrated SQLite file with test data."""
+@contextmanager
+def app_with(add_test_data):
+    """The app on a migrated SQLite file, filled by `add_test_data(make)`."""
     with tempfile.TemporaryDirectory(prefix="caseapp-browser-") as folder:
         url = f"sqlite:///{Path(folder) / 'browser.db'}"
         engine = make_engine(url)
@@ -102,11 +103,18 @@ def live_app():
 
         app = create_app("test", DATABASE_URL=url)
         with app.app_context():
-            _add_test_data(Factory(db.session()))
+            add_test_data(Factory(db.session()))
         try:
             yield app
         finally:
             app.extensions["db_engine"].dispose()
+
+
+@pytest.fixture(scope="module")
+def live_app():
+    """The app on a migrated SQLite file with test data."""
+    with app_with(_add_test_data) as app:
+        yield app
 
 
 @pytest.fixture(scope="module")

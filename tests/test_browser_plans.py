@@ -7,22 +7,19 @@ Set SCREENSHOT_DIR to keep screenshots of the pages at 1366x768.
 """
 
 import re
-import tempfile
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
-from caseapp import create_app, db
+from caseapp import db
 from caseapp.audit.operations import utcnow
 from caseapp.cases.operations import assign_partner, open_case
 from caseapp.conferences import operations as conferences
-from caseapp.db import make_engine
-from caseapp.migrate import upgrade
 from caseapp.models import Case
 from tests import test_browser
-from tests.factories import PASSWORD, Factory
+from tests.factories import PASSWORD
 from tests.test_browser import CHROMIUM, expect, screenshot
 
 # The first browser tests' fixtures: a Chromium, the live server of this module's live_app, a fresh tab, and the
@@ -66,19 +63,8 @@ def _add_test_data(make):
 @pytest.fixture(scope="module")
 def live_app():
     """The app on a migrated SQLite file with test data (the fixtures of tests/test_browser.py serve it)."""
-    with tempfile.TemporaryDirectory(prefix="caseapp-browser-plans-") as folder:
-        url = f"sqlite:///{Path(folder) / 'browser.db'}"
-        engine = make_engine(url)
-        with engine.begin() as connection:
-            upgrade(connection)
-        engine.dispose()
-        app = create_app("test", DATABASE_URL=url)
-        with app.app_context():
-            _add_test_data(Factory(db.session()))
-        try:
-            yield app
-        finally:
-            app.extensions["db_engine"].dispose()
+    with test_browser.app_with(_add_test_data) as app:
+        yield app
 
 
 def case_url(app, address):
