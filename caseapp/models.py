@@ -6,6 +6,9 @@ from caseapp.cases.models import Case, CaseLeefgebied, CasePartner, CasePerson, 
 from caseapp.conferences.models import Conference, ConferenceItem
 from caseapp.db import Base
 from caseapp.documents.models import Document
+from caseapp.indicators.models import (
+    Indicator, IndicatorBaseline, IndicatorCount, IndicatorFact, IndicatorImport, IndicatorTarget, IndicatorValue,
+)
 from caseapp.interventions.models import Intervention
 from caseapp.letters.models import LetterTemplate
 from caseapp.meldingen.models import Melding, MeldingPerson
@@ -18,7 +21,8 @@ from caseapp.workflow.models import Deadline, StatusChange
 
 __all__ = [
     "AuditEntry", "Base", "Case", "CaseLeefgebied", "CasePartner", "CasePerson", "Conference", "ConferenceItem",
-    "Deadline", "Document", "Gemeente", "Intervention", "LetterTemplate", "Melding", "MeldingPerson", "Note",
+    "Deadline", "Document", "Gemeente", "Indicator", "IndicatorBaseline", "IndicatorCount", "IndicatorFact",
+    "IndicatorImport", "IndicatorTarget", "IndicatorValue", "Intervention", "LetterTemplate", "Melding", "MeldingPerson", "Note",
     "Notification", "Organisation", "Person", "PlanAction", "PlanGoal", "RecoveryCode", "RetentionPeriod",
     "StatusChange", "User", "UserSession", "Wijk", "user_gemeente",
 ]

@@ -232,19 +232,19 @@ def case_meldingen(actor, case):
 
 # -- structural attention ------------------------------------------------------------------------------
 
-class _day_number(FunctionElement):
+class day_number(FunctionElement):
     """A date as a whole number of days, so both databases can subtract dates the same way."""
 
     type = Integer()
     inherit_cache = True
 
 
-@compiles(_day_number)
+@compiles(day_number)
 def _day_number_default(element, compiler, **kw):
     return f"({compiler.process(element.clauses, **kw)} - DATE '2000-01-01')"
 
 
-@compiles(_day_number, "sqlite")
+@compiles(day_number, "sqlite")
 def _day_number_sqlite(element, compiler, **kw):
     return f"CAST(julianday({compiler.process(element.clauses, **kw)}) AS INTEGER)"
 
@@ -283,10 +283,10 @@ def flagged_persons(gemeente_id, date_from, date_to):
     """
     anchor, anchor_melding = aliased(MeldingPerson), aliased(Melding)
     other, other_melding = aliased(MeldingPerson), aliased(Melding)
-    first_day = _day_number(literal(date_from))
-    anchor_day = case_when((_day_number(anchor_melding.received_on) < first_day, first_day),
-                           else_=_day_number(anchor_melding.received_on))
-    other_day = _day_number(other_melding.received_on)
+    first_day = day_number(literal(date_from))
+    anchor_day = case_when((day_number(anchor_melding.received_on) < first_day, first_day),
+                           else_=day_number(anchor_melding.received_on))
+    other_day = day_number(other_melding.received_on)
     windows = (
         select(anchor.person_id)
         .join(anchor_melding, _subject_rows(anchor, anchor_melding))

@@ -24,6 +24,7 @@ from caseapp.accounts.models import User, user_gemeente
 from caseapp.audit.operations import record, record_search, utcnow
 from caseapp.cases.models import Case, CasePerson
 from caseapp.db import Base
+from caseapp.indicators.counting import resync_meldingen_of
 from caseapp.meldingen.models import Melding, MeldingPerson
 from caseapp.organisations.models import Gemeente
 from caseapp.pagination import Page
@@ -336,6 +337,7 @@ def merge_persons(actor, kept, merged, *, choices, kept_version, merged_version)
     flag_modified(kept, "first_name")
     flush_or_conflict()
     trace.moved = _move_references(merged.id, kept.id)
+    resync_meldingen_of(db.session(), [kept.id])  # the merged person's meldingen now count as the kept one's
     person = Person.__table__
     deleted = db.session().execute(delete(person).where(person.c.id == merged.id, person.c.version == merged_version))
     if deleted.rowcount != 1:

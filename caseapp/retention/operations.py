@@ -17,6 +17,7 @@ from caseapp.audit.operations import record, today, utcnow
 from caseapp.cases.models import Case, Note
 from caseapp.documents.operations import delete_documents_of
 from caseapp.enums import CASE_RESULTS
+from caseapp.indicators.counting import freeze
 from caseapp.interventions.models import Intervention
 from caseapp.meldingen.operations import anonymise_meldingen_of
 from caseapp.persons.models import Person, PersonMerge
@@ -197,6 +198,7 @@ def purge_case(actor, case, period):
     """Anonymise one case (in the caller's transaction); how many persons were deleted and how many kept."""
     session = db.session()
     released = set()
+    freeze(session, case.id)  # what the case counted keeps counting
     for step in PURGE_STEPS:
         released |= set(step(case))
     session.flush()
