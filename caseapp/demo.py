@@ -26,6 +26,7 @@ from caseapp import db
 from caseapp.accounts.operations import hash_password
 from caseapp.audit.operations import utcnow
 from caseapp.documents.demo import add_demo_documents
+from caseapp.indicators.demo import add_demo_indicators
 from caseapp.models import (
     Case,
     CaseLeefgebied,
@@ -468,6 +469,7 @@ def load_demo_data(session):
     _plans_and_conferences(session, random.Random(2027), date.today(), utcnow())  # nosec B311
     _meldingen(session, random.Random(2028), date.today(), utcnow())  # nosec B311
     _duplicate_persons(session)
+    add_demo_indicators(session)
     session.commit()
     return demo_logins()
 

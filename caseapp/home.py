@@ -8,7 +8,7 @@ bp = Blueprint("home", __name__)
 LANDING = {
     "coordinator": "cases.worklist",
     "partner": "cases.worklist",
-    "analyst": "reports.overview",
+    "analyst": "indicators.report",
     "admin": "accounts.users",
 }
 

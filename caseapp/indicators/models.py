@@ -54,6 +54,8 @@ class Indicator(Base):
     position: Mapped[int] = mapped_column(default=0)
     version: Mapped[int] = mapped_column(default=1)
 
+    __mapper_args__ = {"version_id_col": version}
+
     @property
     def counted(self):
         return self.kind == "geteld"

@@ -75,8 +75,13 @@ class Cell:
 class Trend:
     before: Period
     after: Period
-    change: float  # after - before
+    first: float  # the value in `before`
+    last: float  # the value in `after`
     better: str  # the indicator's direction
+
+    @property
+    def change(self):
+        return self.last - self.first
 
     @property
     def direction(self):
@@ -88,6 +93,14 @@ class Trend:
         if not self.change or self.better == "neutraal":
             return ""
         return "gunstig" if (self.change < 0) == (self.better == "lager") else "ongunstig"
+
+    def text(self, publication=False):
+        """"daalt 17 (2024 t.o.v. 2023), gunstig"; empty in publication mode when either count is hidden."""
+        if suppressed(self.first, publication) or suppressed(self.last, publication):
+            return ""
+        text = f"{self.direction} {number(abs(self.change))}" if self.change else self.direction
+        text += f" ({self.after.label} t.o.v. {self.before.label})"
+        return f"{text}, {self.judgement}" if self.judgement else text
 
 
 @dataclass(frozen=True)
@@ -201,7 +214,7 @@ def _trend(indicator, periods_, cells):
     if len(known) < 2:
         return None
     (before, first), (after, last) = known[-2], known[-1]
-    return Trend(before, after, last.value - first.value, indicator.better)
+    return Trend(before, after, first.value, last.value, indicator.better)
 
 
 def _add_baselines_and_targets(report, gemeente_id, on):
