@@ -62,12 +62,16 @@ def create_app(config_name=None, **overrides):
 
 def _register_blueprints(app):
     from caseapp.accounts.views import bp as accounts_bp
+    from caseapp.api.views import admin_bp as api_tokens_bp
+    from caseapp.api.views import bp as api_bp
     from caseapp.audit.views import bp as audit_bp
     from caseapp.cases.views import bp as cases_bp
     from caseapp.conferences.views import bp as conferences_bp
     from caseapp.deadlines.views import bp as deadlines_bp
     from caseapp.documents.views import bp as documents_bp
     from caseapp.home import bp as home_bp
+    from caseapp.indicators.import_views import bp as indicator_imports_bp
+    from caseapp.indicators.views import bp as indicators_bp
     from caseapp.interventions.views import bp as interventions_bp
     from caseapp.letters.views import bp as letters_bp
     from caseapp.meldingen.views import bp as meldingen_bp
@@ -81,7 +85,8 @@ def _register_blueprints(app):
 
     for blueprint in (home_bp, accounts_bp, organisations_bp, cases_bp, interventions_bp, workflow_bp, deadlines_bp,
                       notifications_bp, persons_bp, audit_bp, reports_bp, retention_bp, documents_bp, letters_bp,
-                      meldingen_bp, plans_bp, conferences_bp):
+                      meldingen_bp, plans_bp, conferences_bp, indicators_bp, indicator_imports_bp, api_bp,
+                      api_tokens_bp):
         app.register_blueprint(blueprint)
 
 
@@ -94,8 +99,12 @@ def _register_error_pages(app):
         500: ("Er ging iets mis", "Er is een fout opgetreden. De fout is vastgelegd; probeer het later opnieuw."),
     }
 
+    from caseapp.api.views import http_error, is_api_request
+
     def handler(error):
         code = getattr(error, "code", 500) or 500
+        if is_api_request():  # a BI tool reads JSON, also for a URL no route matches
+            return http_error(code)
         title, text = messages.get(code, messages[500])
         return render_template("error.html", code=code, title=title, text=text), code
 

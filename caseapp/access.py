@@ -19,8 +19,10 @@ from caseapp.conferences.models import Conference, ConferenceItem, conference_ge
 from caseapp.documents.models import Document
 from caseapp.enums import CARE_ORGANISATION_TYPES
 from caseapp.extensions import login_manager
+from caseapp.indicators.models import IndicatorImport
 from caseapp.interventions.models import Intervention
 from caseapp.meldingen.models import Melding, MeldingPerson
+from caseapp.organisations.models import Gemeente
 from caseapp.persons.models import Person
 from caseapp.plans.models import PlanAction, PlanGoal
 from caseapp.workflow.models import Deadline
@@ -172,6 +174,24 @@ def melding_scope(user):
     if user.role == "partner":
         return Melding.registered_by_id == user.id
     return false()
+
+
+def indicator_gemeenten(user):
+    """The gemeenten whose indicators a user may count, import and set targets for: an analyst's own gemeenten;
+    every gemeente for the admin, who sets targets (DESIGN §1) but sees no counts. Counts hold no personal data."""
+    if user.role == "admin":
+        return db.session().scalars(select(Gemeente).order_by(Gemeente.name)).all()
+    return list(user.gemeenten) if user.role == "analyst" else []
+
+
+def indicator_import_scope(user):
+    """A WHERE clause on IndicatorImport: the imports of the gemeenten of indicator_gemeenten(user)."""
+    return IndicatorImport.gemeente_id.in_([gemeente.id for gemeente in indicator_gemeenten(user)])
+
+
+def get_indicator_import_or_404(user, import_id, *options):
+    return _get_or_404(user, IndicatorImport, import_id, indicator_import_scope(user), options,
+                       record_type="indicator_import")
 
 
 def get_case_or_404(user, case_id, *options):

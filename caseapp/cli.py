@@ -139,7 +139,7 @@ def dev_command():
         click.echo("The database already has users: demo data not loaded.")
     else:
         _load_demo_data()
-        click.echo("Demo data loaded (synthetic region: Hillegom, Lisse, Teylingen).")
+        click.echo("Demo data loaded (synthetic region: Hillegom, Lisse, Teylingen; Leiden for imported figures).")
     _echo_demo_logins()
     db.session().close()  # requests use their own sessions; hold no connection open while serving
     click.echo("\nServing on http://127.0.0.1:5000 (Ctrl+C stops)\n")

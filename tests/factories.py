@@ -6,12 +6,14 @@ import secrets
 from datetime import UTC, date
 
 import pyotp
+from sqlalchemy import select
 
 from caseapp.accounts import operations as accounts_operations
 from caseapp.accounts.operations import hash_password
 from caseapp.audit.operations import utcnow
 from caseapp.documents.storage import path_of
 from caseapp.models import (
+    ApiToken,
     AuditEntry,
     Case,
     CaseLeefgebied,
@@ -21,6 +23,9 @@ from caseapp.models import (
     ConferenceItem,
     Document,
     Gemeente,
+    Indicator,
+    IndicatorBaseline,
+    IndicatorTarget,
     Intervention,
     Melding,
     MeldingPerson,
@@ -182,6 +187,28 @@ class Factory:
         now = utcnow()
         return self._add(Intervention(case=case, type=type, status=status, created_at=now, updated_at=now,
                                       **fields))
+
+    def api_token(self, user, created_by, name="Power BI team veiligheid", **fields):
+        """An API token for `user` (an analyst): the record, and the token itself, of which only the hash is kept."""
+        token = f"cak_{secrets.token_urlsafe(32)}"
+        api_token = self._add(ApiToken(user=user, name=name, token_hash=hashlib.sha256(token.encode()).hexdigest(),
+                                       prefix=token[:12], created_at=utcnow(), created_by=created_by, **fields))
+        return api_token, token
+
+    def indicator_goals(self, gemeente, key="meldingen_woonoverlast", year=2023, comparison="<", value=80):
+        """A nulmeting and a streefwaarde of a counted indicator in `gemeente`."""
+        indicator = self.session.scalar(select(Indicator).where(Indicator.key == key))
+        self.session.add(IndicatorBaseline(indicator_id=indicator.id, gemeente_id=gemeente.id, year=year - 5,
+                                           set_at=utcnow()))
+        self.session.add(IndicatorTarget(indicator_id=indicator.id, gemeente_id=gemeente.id, year=year,
+                                         comparison=comparison, value=value, set_at=utcnow()))
+        self.session.commit()
+        return indicator
+
+    def imported_indicator(self, name="Woninginbraken", source="Politie"):
+        """An imported series, as an import makes it, without values."""
+        return self._add(Indicator(key=f"import_{next(_counter)}", name=name, definition=f"Zoals aangeleverd: {name}.",
+                                   unit="aantal", source=source, kind="import", theme="extern", better="lager"))
 
     def audit_entry(self, user=None, action="view", at=None, **fields):
         """An audit entry as `record()` would write it, at a chosen time (naive UTC)."""

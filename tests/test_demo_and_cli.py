@@ -1,15 +1,21 @@
 """The demo data and the command-line commands."""
 
+import html
+import io
+import json
 import random
+import re
 from collections import Counter, defaultdict
 from datetime import date, timedelta
 from itertools import pairwise
 
 import pytest
-from sqlalchemy import func, select
+from openpyxl import load_workbook
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from caseapp import db, demo, enums
+from caseapp.api.operations import issue_token
 from caseapp.audit.operations import utcnow
 from caseapp.demo import BUURTBEMIDDELING, DEMO_PASSWORD, GGD, GGZ, JONGERENWERK, STEK, TEAM, load_demo_data
 from caseapp.models import (
@@ -19,6 +25,7 @@ from caseapp.models import (
     Deadline,
     Gemeente,
     Intervention,
+    Melding,
     Note,
     Notification,
     Organisation,
@@ -70,7 +77,8 @@ def region(_app, engine):
 class TestDemoRegion:
     def test_it_has_the_shape_of_a_region(self, region):
         session = region.session
-        gemeenten = session.scalars(select(Gemeente)).all()
+        # Leiden holds only figures from outside, imported for the indicators (caseapp.indicators.demo).
+        gemeenten = session.scalars(select(Gemeente).where(Gemeente.name != "Leiden")).all()
         assert {(g.name, g.cbs_code) for g in gemeenten} == {
             ("Hillegom", "GM0534"), ("Lisse", "GM0553"), ("Teylingen", "GM1525")
         }
@@ -237,13 +245,37 @@ class TestDemoRegion:
         session = region.session
         moments = Counter(change.at for chain in region.history.values() for change in chain)
         # The demo documents (caseapp.documents.demo) are uploads of their own, audited apart from the history.
-        entries = session.scalars(select(AuditEntry).where(AuditEntry.record_type != "document")).all()
+        # So are the figures from outside that the demo imports (caseapp.indicators.demo).
+        entries = session.scalars(select(AuditEntry).where(
+            AuditEntry.record_type.not_in(("document", "indicator_import")))).all()
         assert all(entry.action in ("create", "status") for entry in entries)
         assert Counter(entry.at for entry in entries) == moments
         assert all(entry.user_id is not None and entry.client_address == "cli" for entry in entries)
         notifications = session.scalars(select(Notification)).all()
         assert notifications and all(n.created_at in moments for n in notifications)
         assert all(n.read_at is not None for n in notifications if n.created_at < utcnow() - timedelta(days=14))
+
+    def test_nothing_an_analyst_can_reach_holds_personal_data(self, region, _app):
+        """Every page an analyst reaches by following links, every export and every API answer, with the demo
+        region loaded: none holds a name, address, BSN, phone number or free text of the demo's citizens."""
+        session = region.session
+        secrets = _personal_data(session)
+        analyst = session.scalar(select(User).where(User.role == "analyst").order_by(User.id))
+        _app.extensions["db_bind"] = session.connection()
+        try:
+            client = _logged_in(_app, session, analyst)
+            texts = _crawl(client, ["/", *_report_urls(session, analyst)])
+            with _app.app_context():
+                user = db.session().get(User, analyst.id)
+                _, token = issue_token(user, user=user, name="privacytest")
+                db.session().commit()
+            texts.update(_api_answers(client, token, analyst))
+        finally:
+            del _app.extensions["db_bind"]
+        assert len(secrets) > 1000 and len(texts) > 40
+        assert any(url.startswith("/indicatoren/export.xlsx") for url in texts)
+        found = {(url, secret) for url, text in texts.items() for secret in secrets if secret in text}
+        assert found == set()
 
 
 def _plain(value):
@@ -324,3 +356,77 @@ def test_dev_command_needs_the_development_environment(app, monkeypatch):
     result = app.test_cli_runner().invoke(args=["dev"])
     assert result.exit_code != 0
     assert "CASEAPP_ENV=development" in result.output
+
+
+def _personal_data(session):
+    """The demo citizens' names, addresses, BSNs and phone numbers, and the free text of cases and meldingen."""
+    found = set()
+    for person in session.scalars(select(Person)):
+        found |= {f"{person.first_name} {person.last_name}", person.full_name, person.address, person.bsn,
+                  person.phone}
+    for case in session.scalars(select(Case)):
+        found |= {case.address, case.description}
+    found |= set(session.scalars(select(Note.body)))
+    found |= {text for melding in session.scalars(select(Melding)) for text in (melding.address, melding.description)}
+    return {text for text in found if text and len(text) >= 6}
+
+
+def _logged_in(app, session, user):
+    session.execute(update(User).where(User.id == user.id).values(
+        totp_secret=factories.TOTP_SECRET, totp_enrolled_at=utcnow(), totp_last_step=None))
+    session.flush()
+    client = app.test_client()
+    assert client.post("/inloggen", data={"email": user.email, "password": DEMO_PASSWORD}).status_code == 302
+    assert client.post("/inloggen/code", data={"code": factories.totp_code()}).status_code == 302
+    return client
+
+
+def _report_urls(session, analyst):
+    """The report in every shape the filters allow: each gemeente and wijk, per year, quarter and month, and the
+    exports of each, plain and for publication."""
+    year = date.today().year
+    urls = []
+    for gemeente in analyst.gemeenten:
+        choices = [f"gemeente={gemeente.id}"] + [f"gemeente={gemeente.id}&wijk={w.id}" for w in gemeente.wijken]
+        for choice in choices:
+            for shape in (f"indeling=jaar&van={year - 9}&tot={year}", f"indeling=kwartaal&van={year - 1}&tot={year}",
+                          f"indeling=maand&van={year - 1}&tot={year}"):
+                query = f"{choice}&{shape}"
+                urls += [f"/indicatoren/?{query}", f"/indicatoren/export.csv?{query}",
+                         f"/indicatoren/export.xlsx?{query}&publicatie=y"]
+    return urls + ["/indicatoren/?gemeente=", "/indicatoren/export.xlsx?gemeente="]
+
+
+def _crawl(client, start):
+    """{url: text} of every page reachable by GET links from `start` (within the app, not logging out)."""
+    texts, queue = {}, list(start)
+    while queue:
+        url = queue.pop()
+        if url in texts:
+            continue
+        response = client.get(url)
+        if response.status_code != 200:
+            texts[url] = ""
+            continue
+        if response.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet":
+            workbook = load_workbook(io.BytesIO(response.data))
+            texts[url] = "\n".join(str(cell.value) for sheet in workbook for row in sheet.iter_rows()
+                                   for cell in row if cell.value is not None)
+            continue
+        texts[url] = html.unescape(response.get_data(as_text=True))
+        if response.mimetype == "text/html":
+            queue += [link for link in re.findall(r'href="(/[^"#]*)"', texts[url])
+                      if not link.startswith("/static") and link not in texts]
+    return texts
+
+
+def _api_answers(client, token, analyst):
+    headers = {"Authorization": f"Bearer {token}"}
+    answers = {path: client.get(path, headers=headers).get_data(as_text=True)
+               for path in ("/api/v1/gemeenten", "/api/v1/indicatoren", "/api/v1/openapi.json")}
+    keys = [indicator["key"] for indicator in json.loads(answers["/api/v1/indicatoren"])["indicatoren"]]
+    for gemeente in analyst.gemeenten:
+        for key in keys:
+            path = f"/api/v1/indicatoren/{key}/waarden?gemeente={gemeente.id}"
+            answers[path] = client.get(path, headers=headers).get_data(as_text=True)
+    return answers

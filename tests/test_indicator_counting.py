@@ -278,3 +278,16 @@ def test_a_rebuild_gives_the_same_counts(session, make, place):
     session.expire_all()
     after = session.execute(select(IndicatorCount).order_by(*IndicatorCount.__table__.primary_key)).scalars().all()
     assert [(c.indicator_id, c.gemeente_id, c.wijk_id, c.year, c.quarter, c.month, c.value) for c in after] == snapshot
+
+
+def test_the_commands_rebuild_and_check_the_counts(app, session, make, place):
+    gemeente, wijk, user = place
+    make.melding(gemeente, user, received_on=DAY, wijk=wijk)
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["indicatoren", "controleren"]).output.strip() == "The indicator counts are correct."
+    session.execute(IndicatorCount.__table__.update().values(value=IndicatorCount.value + 1))
+    session.commit()
+    result = runner.invoke(args=["indicatoren", "controleren"])
+    assert result.exit_code == 1 and "6 differences." in result.output
+    assert runner.invoke(args=["indicatoren", "herberekenen"]).exit_code == 0
+    assert runner.invoke(args=["indicatoren", "controleren"]).exit_code == 0

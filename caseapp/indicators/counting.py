@@ -314,20 +314,24 @@ def freeze(session, case_id):
 # -- which records a flush touched -----------------------------------------------------------------------
 
 def _touched(session):
+    """{source type: ids} of the records this flush touched. Runs inside the flush: it reads columns only, since
+    loading objects there would disturb the session's identity map."""
     dirty = defaultdict(set)
     meldingen_moved = []  # (person ids, days) whose neighbours' structural attention may have changed
     for obj in (*session.new, *session.dirty, *session.deleted):
         deleted = obj in session.deleted
         if isinstance(obj, Melding) and not deleted:
             dirty["melding"].add(obj.id)
-            meldingen_moved.append(({link.person_id for link in obj.persons}, _values(obj, "received_on")))
+            meldingen_moved.append((set(session.scalars(select(MeldingPerson.person_id).where(
+                MeldingPerson.melding_id == obj.id))), _values(obj, "received_on")))
         elif isinstance(obj, MeldingPerson):
             dirty["melding"].update(_values(obj, "melding_id"))
             meldingen_moved.append((_values(obj, "person_id"), None))
         elif isinstance(obj, Case) and not deleted:
             dirty["case"].add(obj.id)
             if _changed(obj, "gemeente_id") or _changed(obj, "wijk_id"):  # where its interventions count
-                dirty["intervention"].update(i.id for i in obj.interventions if i.id is not None)
+                dirty["intervention"].update(session.scalars(select(Intervention.id).where(
+                    Intervention.case_id == obj.id)))
         elif isinstance(obj, Intervention) and not deleted:
             dirty["intervention"].add(obj.id)
         elif isinstance(obj, StatusChange) and obj.intervention_id and not deleted:

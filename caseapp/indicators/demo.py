@@ -6,9 +6,23 @@ from sqlalchemy import select
 
 from caseapp.accounts.models import User
 from caseapp.audit.operations import utcnow
+from caseapp.indicators.imports import import_series, read
 from caseapp.indicators.models import Indicator, IndicatorBaseline, IndicatorTarget
 from caseapp.organisations.models import Gemeente, Wijk
 
+# The tables as the seeds print them (seed 003 §2 one cell per line, seed 001 with the source wrapped), as a
+# beleidsmedewerker types them into a spreadsheet.
+LISSE_POLITIE = """Lisse;2014;2015;2016;2017;2018;2019 (t/m september)
+Misdrijven;906;947;961;706;720;580
+Jeugdoverlast;235;208;134;187;132;81
+Woninginbraken;46;60;38;38;30;21
+Geweld;65;57;83;66;51;42
+Overlast en maatschappelijke onrust;59;61;56;80;86;69
+"""
+LEIDEN_BRANDEN = """Effectindicator;2014;2015;2016;2017;Streefwaarde 2017;Bron
+2A1.a Aantal branden (geen brandstichting);252;232;239;224;230;Politie-eenheid Den Haag
+2A1.b Aantal brandstichtingen;34;15;37;39;<15;Politie-eenheid Den Haag
+"""
 LEIDEN_WIJKEN = ("Binnenstad", "Stationsdistrict", "Leiden-Noord", "Merenwijk", "Stevenshof")
 
 # seed 003 §4: (indicator, nulmeting year, nulmeting value or None for the series' own, [(year, comparison, value)])
@@ -37,6 +51,11 @@ def add_demo_indicators(session):
                                         comparison=comparison, value=value, set_at=now))
     leiden = Gemeente(name="Leiden", cbs_code="GM0546", wijken=[Wijk(name=name) for name in LEIDEN_WIJKEN])
     session.add(leiden)
-    for user in session.scalars(select(User).where(User.role == "analyst")):
+    analysts = session.scalars(select(User).where(User.role == "analyst").order_by(User.id)).all()
+    for user in analysts:
         user.gemeenten.append(leiden)
     session.flush()
+    for gemeente, source, filename, text in (
+            (lisse, "Politie, basisteam Duin- en Bollenstreek", "veiligheidsbeeld-lisse-2019.csv", LISSE_POLITIE),
+            (leiden, "", "effectindicatoren-2a-leiden.csv", LEIDEN_BRANDEN)):
+        import_series(analysts[0], gemeente, source, filename, read(text.encode(), filename), now=now)

@@ -1,3 +1,4 @@
+import click
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import delete, select
@@ -5,7 +6,7 @@ from sqlalchemy import delete, select
 from caseapp import db
 from caseapp.access import indicator_gemeenten, role_required
 from caseapp.audit.operations import record, today, utcnow
-from caseapp.indicators import exports
+from caseapp.indicators import counting, exports
 from caseapp.indicators.charts import bar_chart
 from caseapp.indicators.forms import BaselineForm, IndicatorForm, ReportFilterForm, TargetForm
 from caseapp.indicators.models import BETTER, Indicator, IndicatorBaseline, IndicatorTarget
@@ -13,7 +14,7 @@ from caseapp.indicators.report import GRANULARITIES, build, indicators, number
 from caseapp.versions import VersionedForm, check_version, flush_or_conflict
 from caseapp.workflow.engine import Conflict
 
-bp = Blueprint("indicators", __name__, url_prefix="/indicatoren")
+bp = Blueprint("indicators", __name__, url_prefix="/indicatoren", cli_group="indicatoren")
 
 
 
@@ -60,21 +61,22 @@ def _scope(form):
     return f"{where}, {GRANULARITIES[form.indeling.data].lower()}, {years}"
 
 
-@bp.route("/export.<any(csv, xlsx):kind>")
+@bp.route("/export.<any(csv, xlsx):filetype>")
 @role_required("analyst")
-def export(kind):
+def export(filetype):
     form, report = _report()
     if report is None:
         flash("De export kon niet worden gemaakt: pas eerst de filters aan.", "error")
         return redirect(url_for("indicators.report", **request.args.to_dict()))
     publication = bool(form.publicatie.data)
-    record(current_user, "export", record_type="indicator_report", detail=f"{kind}; {_asked()}")
+    record(current_user, "export", record_type="indicator_report", detail=f"{filetype}; {_asked()}")
     db.session().commit()
     scope = _scope(form)
     title = [f"Indicatoren: {scope}", f"Gemaakt op {today():%d-%m-%Y}"]
-    body = exports.to_csv(report, publication) if kind == "csv" else exports.to_xlsx(report, publication, title)
-    name = f"indicatoren-{form.van.data}-{form.tot.data}{'-publicatie' if publication else ''}.{kind}"
-    return Response(body, mimetype=EXPORT_TYPES[kind], headers={
+    body = exports.to_csv(report, publication) if filetype == "csv" else \
+        exports.to_xlsx(report, publication, title)
+    name = f"indicatoren-{form.van.data}-{form.tot.data}{'-publicatie' if publication else ''}.{filetype}"
+    return Response(body, mimetype=EXPORT_TYPES[filetype], headers={
         "Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"})
 
 
@@ -242,3 +244,22 @@ def delete_indicator(indicator_id):
     db.session().commit()
     flash(f"De reeks {indicator.name} is verwijderd, met haar waarden en streefwaarden.", "success")
     return redirect(url_for("indicators.targets"))
+
+
+@bp.cli.command("herberekenen")
+def rebuild_command():
+    """Count every indicator again: the facts of every live record, then every bucket from the facts."""
+    counting.rebuild(db.session())
+    db.session().commit()
+    click.echo("Indicator counts rebuilt.")
+
+
+@bp.cli.command("controleren")
+def check_command():
+    """Compare the stored facts and counts with what a rebuild would make; exit 1 on any difference."""
+    found = counting.differences(db.session())
+    for line in found[:100]:
+        click.echo(line)
+    click.echo(f"{len(found)} differences." if found else "The indicator counts are correct.")
+    if found:
+        raise SystemExit(1)
