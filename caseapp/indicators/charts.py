@@ -5,13 +5,14 @@ gets no bar, since its height would tell the number.
 """
 
 from dataclasses import dataclass
-from math import floor, log10
+from math import ceil, floor, log10
 
 from caseapp.indicators.report import MONTHS, number, suppressed
 
 WIDTH, HEIGHT = 480, 240
 LEFT, RIGHT, TOP, BOTTOM = 44, 8, 18, 44
 PLOT_WIDTH, PLOT_HEIGHT = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+LABEL_WIDTH = 40  # room a period's label takes under the bars
 
 
 @dataclass(frozen=True)
@@ -67,11 +68,13 @@ def bar_chart(row, periods, publication=False):
 
     slot = PLOT_WIDTH / len(periods)
     width = min(48, slot * 0.7)
+    every = ceil(LABEL_WIDTH / slot)  # with many periods, a label under every n-th bar (and the last) so none overlap
     bars = []
     for index, (period, cell) in enumerate(zip(periods, row.cells, strict=True)):
         hidden = cell.value is None or suppressed(cell.value, publication)
         height = 0 if hidden else PLOT_HEIGHT * cell.value / top
-        label, year_label = _labels(period, index)
+        labelled = index % every == 0 or index == len(periods) - 1
+        label, year_label = _labels(period, index) if labelled else ("", "")
         bars.append(Bar(x=LEFT + slot * index + (slot - width) / 2, y=TOP + PLOT_HEIGHT - height, width=width,
                         height=height, label=label, year_label=year_label,
                         value=number(cell.value, publication), complete=cell.complete))

@@ -163,7 +163,8 @@ def build(gemeente_ids, wijk_id, granularity, year_from, year_to, only=None):
     chosen = [only] if only else indicators()
     imported_shown = report.per_gemeente and granularity == "jaar"
     report.imported_left_out = not imported_shown and any(not i.counted for i in chosen)
-    chosen = [i for i in chosen if i.counted or imported_shown]
+    held = _held_series(report.gemeente_ids) if imported_shown else set()
+    chosen = [i for i in chosen if i.counted or i.id in held]
     counts = _counts(report, [i.id for i in chosen if i.counted])
     values = _imported(report.gemeente_ids, [i.id for i in chosen if not i.counted], year_from, year_to)
     on = today()
@@ -176,6 +177,12 @@ def build(gemeente_ids, wijk_id, granularity, year_from, year_to, only=None):
     if report.per_gemeente:
         _add_baselines_and_targets(report, report.gemeente_ids[0], on)
     return report
+
+
+def _held_series(gemeente_ids):
+    """The imported series with a value in one of these gemeenten: another gemeente's series are not shown."""
+    return set(db.session().scalars(select(IndicatorValue.indicator_id).where(
+        IndicatorValue.gemeente_id.in_(gemeente_ids)).distinct()))
 
 
 def _counts(report, indicator_ids):
