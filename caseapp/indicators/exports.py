@@ -11,7 +11,6 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 
-from caseapp.indicators.models import COMPARISON_SIGNS
 from caseapp.indicators.report import SUPPRESSED, number, suppressed
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -62,7 +61,7 @@ def _trend(row, publication):
 
 def _target(row):
     target = row.target and row.target.target
-    return f"{COMPARISON_SIGNS[target.comparison]} {number(target.value)} ({target.year})" if target else ""
+    return f"{target.sign} {number(target.value)} ({target.year})" if target else ""
 
 
 def to_csv(report, publication):

@@ -247,7 +247,6 @@ def _add_baselines_and_targets(report, gemeente_id, on):
         if target:
             cell = yearly.get((row.indicator.id, target.year))
             row.target = TargetStatus(target, _value(cell), final=bool(cell and cell.complete))
-    return report
 
 
 def _target_for(targets, last_year):

@@ -144,9 +144,7 @@ def set_baseline(gemeente_id, indicator_id):
     baseline.set_by_id, baseline.set_at = current_user.id, utcnow()
     _audit("update", indicator, gemeente, f"nulmeting {baseline.year}"
            + (f" = {baseline.value:g}" if baseline.value is not None else " (waarde uit de reeks)"))
-    db.session().commit()
-    flash(f"De nulmeting van {indicator.name} in {gemeente.name} is {baseline.year}.", "success")
-    return redirect(url_for("indicators.edit_targets", gemeente_id=gemeente.id, indicator_id=indicator.id))
+    return _saved(gemeente, indicator, f"De nulmeting van {indicator.name} in {gemeente.name} is {baseline.year}.")
 
 
 @bp.route("/streefwaarden/<int:gemeente_id>/<int:indicator_id>/nulmeting/verwijderen", methods=["POST"])
@@ -156,9 +154,7 @@ def delete_baseline(gemeente_id, indicator_id):
     db.session().execute(delete(IndicatorBaseline).where(IndicatorBaseline.indicator_id == indicator.id,
                                                          IndicatorBaseline.gemeente_id == gemeente.id))
     _audit("delete", indicator, gemeente, "nulmeting verwijderd")
-    db.session().commit()
-    flash(f"De nulmeting van {indicator.name} in {gemeente.name} is verwijderd.", "success")
-    return redirect(url_for("indicators.edit_targets", gemeente_id=gemeente.id, indicator_id=indicator.id))
+    return _saved(gemeente, indicator, f"De nulmeting van {indicator.name} in {gemeente.name} is verwijderd.")
 
 
 @bp.route("/streefwaarden/<int:gemeente_id>/<int:indicator_id>/streefwaarde", methods=["POST"])
@@ -177,9 +173,7 @@ def set_target(gemeente_id, indicator_id):
     target.comparison, target.value = form.comparison.data, form.value.data
     target.set_by_id, target.set_at = current_user.id, utcnow()
     _audit("update", indicator, gemeente, f"streefwaarde {target.year}: {target.sign} {target.value:g}")
-    db.session().commit()
-    flash(f"De streefwaarde voor {target.year} is {target.sign} {target.value:g}.", "success")
-    return redirect(url_for("indicators.edit_targets", gemeente_id=gemeente.id, indicator_id=indicator.id))
+    return _saved(gemeente, indicator, f"De streefwaarde voor {target.year} is {target.sign} {target.value:g}.")
 
 
 @bp.route("/streefwaarden/<int:gemeente_id>/<int:indicator_id>/streefwaarde/<int:target_id>/verwijderen",
@@ -192,8 +186,13 @@ def delete_target(gemeente_id, indicator_id, target_id):
         abort(404)
     db.session().delete(target)
     _audit("delete", indicator, gemeente, f"streefwaarde {target.year} verwijderd")
+    return _saved(gemeente, indicator, f"De streefwaarde voor {target.year} is verwijderd.")
+
+
+def _saved(gemeente, indicator, message):
+    """Commit, say what was saved, and go back to the indicator's page of the gemeente."""
     db.session().commit()
-    flash(f"De streefwaarde voor {target.year} is verwijderd.", "success")
+    flash(message, "success")
     return redirect(url_for("indicators.edit_targets", gemeente_id=gemeente.id, indicator_id=indicator.id))
 
 
