@@ -182,21 +182,28 @@ def forget_last_code(app, email):
         db.session().commit()
 
 
-def test_analyst_logs_in_and_lands_on_the_overview(page, log_in):
+def test_analyst_logs_in_and_lands_on_the_indicators(page, log_in):
     page.goto("/inloggen")
     screenshot(page, "inloggen")
     log_in(page, ANALYST_EMAIL, PASSWORD)
-    expect(page).to_have_url(re.compile(r"/overzicht/$"))
-    expect(page.get_by_role("heading", level=1)).to_have_text("Overzicht casussen")
-    expect(page.get_by_role("table", name=re.compile("^Geopende casussen per type en jaar"))).to_be_visible()
-    expect(page.get_by_role("table", name=re.compile("^Open casussen per gemeente en status"))).to_be_visible()
-    screenshot(page, "overzicht")
+    expect(page).to_have_url(re.compile(r"/indicatoren/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Indicatoren")
+    expect(page.get_by_role("table", name="Meldingen woonoverlast")).to_be_visible()
+    expect(page.get_by_role("img", name=re.compile("^Meldingen woonoverlast"))).to_be_visible()
+    screenshot(page, "indicatoren")
 
     page.get_by_label("Gemeente", exact=True).select_option(label="Hillegom")
-    page.get_by_role("button", name="Zoeken").click()
-    expect(page).to_have_url(re.compile(r"gemeente_id=\d+"))
-    expect(page.get_by_role("table", name=re.compile("Hillegom"))).to_have_count(2)
-    screenshot(page, "overzicht-hillegom")
+    page.get_by_label("Indeling").select_option(label="Per maand")
+    page.get_by_label("Van jaar").fill(str(date.today().year))
+    page.get_by_role("button", name="Tonen").click()
+    expect(page).to_have_url(re.compile(r"gemeente=\d+.*indeling=maand"))
+    expect(page.get_by_text(re.compile(r"^Hillegom, per maand"))).to_be_visible()
+    screenshot(page, "indicatoren-hillegom-per-maand")
+
+    page.get_by_role("link", name="Casussen").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Overzicht casussen")
+    expect(page.get_by_role("table", name=re.compile("^Geopende casussen per type en jaar"))).to_be_visible()
+    screenshot(page, "overzicht")
 
 
 def test_a_new_user_links_an_app_by_typing_the_key_and_gets_the_recovery_codes(page):

@@ -80,6 +80,8 @@ def _remove(engine, *, gemeente_id, organisation_id, user_ids, person_id, case_i
         connection.execute(delete(tables["user_gemeente"]).where(tables["user_gemeente"].c.user_id.in_(user_ids)))
         connection.execute(delete(tables["user"]).where(tables["user"].c.id.in_(user_ids)))
         connection.execute(delete(tables["organisation"]).where(tables["organisation"].c.id == organisation_id))
+        for counted in ("indicator_fact", "indicator_count"):  # what the case counted
+            connection.execute(delete(tables[counted]).where(tables[counted].c.gemeente_id == gemeente_id))
         connection.execute(delete(tables["wijk"]).where(tables["wijk"].c.gemeente_id == gemeente_id))
         connection.execute(delete(tables["gemeente"]).where(tables["gemeente"].c.id == gemeente_id))
 
