@@ -14,12 +14,9 @@ and the 1M/100k ratio. Everything is synthetic and thrown away afterwards.
 
 import argparse
 import random
-import signal
 import statistics
 import sys
-import tempfile
 import time
-from contextlib import ExitStack
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
@@ -28,20 +25,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script 
 
 from sqlalchemy import insert, text  # noqa: E402
 
+from bench._common import bulk_insert, database, stop_on_sigterm, summary, timed, without_indexes  # noqa: E402
 from caseapp import create_app, db  # noqa: E402
 from caseapp.db import make_engine  # noqa: E402
-from caseapp.migrate import upgrade  # noqa: E402
 from caseapp.models import Case, CasePerson, Gemeente, Organisation, Person, User  # noqa: E402
 from caseapp.pagination import paginate  # noqa: E402
 from caseapp.persons import matching  # noqa: E402
 from caseapp.persons.models import refresh_search_columns  # noqa: E402
 from caseapp.persons.operations import MAX_RESULTS, duplicate_pairs, hit_no_hit, person_search  # noqa: E402
-from tests.postgres import throwaway_postgres  # noqa: E402
 
 PAGE_SIZE = 25
 GEMEENTEN = 20
 ACTOR_GEMEENTEN = 3
-BATCH = 20_000
 
 FIRST_NAMES = [
     "Jan", "Peter", "Kees", "Mark", "Dennis", "Sander", "Ruud", "Henk", "Wim", "Bas", "Jeroen", "Thijs", "Daan",
@@ -164,32 +159,25 @@ def load(connection, rng, count):
         active=True, created_at=now).returning(User.id)).scalar_one()
     connection.execute(text("INSERT INTO user_gemeente (user_id, gemeente_id) VALUES (:u, :g)"),
                        [{"u": actor, "g": g} for g in gemeenten[:ACTOR_GEMEENTEN]])
-    tables = [Person.__table__, Case.__table__, CasePerson.__table__]
-    indexes = [index for table in tables for index in table.indexes]
-    for index in indexes:  # a bulk load is faster into bare tables; the same indexes come back after
-        index.drop(connection)
-    persons = generate_persons(rng, count, now)
-    for start in range(0, count, BATCH):
-        connection.execute(insert(Person), persons[start:start + BATCH])
-    first_person = connection.execute(text("SELECT min(id) FROM person")).scalar_one()
-    cases = [{
-        "type": "woonoverlast", "status": rng.choice(("aangemeld", "uitvoering", "monitoring")),
-        "gemeente_id": rng.choice(gemeenten), "address": "Adres", "description": "Bench", "risk_level": "midden",
-        "opened_on": date(2026, 1, 1), "created_at": now, "updated_at": now, "version": 1,
-    } for _ in range(count // 2)]
-    actor_gemeenten = set(gemeenten[:ACTOR_GEMEENTEN])
-    visible = [person for n, person in enumerate(persons) if cases[n // 2]["gemeente_id"] in actor_gemeenten]
-    for start in range(0, len(cases), BATCH):
-        connection.execute(insert(Case), cases[start:start + BATCH])
-    first_case = connection.execute(text("SELECT min(id) FROM \"case\"")).scalar_one()
-    links = [{"case_id": first_case + n // 2, "person_id": first_person + n, "role": "betrokkene", "added_at": now}
-             for n in range(count)]
-    links += [{"case_id": first_case + rng.randrange(count // 2), "person_id": first_person + n, "role": "melder",
-               "added_at": now} for n in rng.sample(range(count), count // 10)]
-    for start in range(0, len(links), BATCH):
-        connection.execute(insert(CasePerson), links[start:start + BATCH])
-    for index in indexes:
-        index.create(connection)
+    # A bulk load is faster into bare tables; the same indexes come back after.
+    with without_indexes(connection, [Person.__table__, Case.__table__, CasePerson.__table__]):
+        persons = generate_persons(rng, count, now)
+        bulk_insert(connection, Person.__table__, persons)
+        first_person = connection.execute(text("SELECT min(id) FROM person")).scalar_one()
+        cases = [{
+            "type": "woonoverlast", "status": rng.choice(("aangemeld", "uitvoering", "monitoring")),
+            "gemeente_id": rng.choice(gemeenten), "address": "Adres", "description": "Bench", "risk_level": "midden",
+            "opened_on": date(2026, 1, 1), "created_at": now, "updated_at": now, "version": 1,
+        } for _ in range(count // 2)]
+        actor_gemeenten = set(gemeenten[:ACTOR_GEMEENTEN])
+        visible = [person for n, person in enumerate(persons) if cases[n // 2]["gemeente_id"] in actor_gemeenten]
+        bulk_insert(connection, Case.__table__, cases)
+        first_case = connection.execute(text("SELECT min(id) FROM \"case\"")).scalar_one()
+        links = [{"case_id": first_case + n // 2, "person_id": first_person + n, "role": "betrokkene", "added_at": now}
+                 for n in range(count)]
+        links += [{"case_id": first_case + rng.randrange(count // 2), "person_id": first_person + n, "role": "melder",
+                   "added_at": now} for n in rng.sample(range(count), count // 10)]
+        bulk_insert(connection, CasePerson.__table__, links)
     if connection.dialect.name == "postgresql":
         connection.execute(text("ANALYZE"))  # what autovacuum does after a load; SQLite runs as deployed
     return actor, visible
@@ -237,29 +225,16 @@ def search_page(actor, criteria):
     return page, found.approximate
 
 
-def timed(function, repeat):
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = function()
-        times.append((time.perf_counter() - start) * 1000)
-        db.session().rollback()  # hit/no-hit and the duplicates page write audit entries: not kept
-    return times, result
+def rollback():
+    db.session().rollback()  # hit/no-hit and the duplicates page write audit entries: not kept
 
 
 def run(kind, size, repeat):
     """Build, load and measure one database of one size; the timings per query label."""
-    with ExitStack() as stack:
-        if kind == "sqlite":
-            folder = stack.enter_context(tempfile.TemporaryDirectory(prefix="caseapp-bench-"))
-            url = f"sqlite:///{Path(folder) / 'bench.db'}"
-        else:
-            url = stack.enter_context(throwaway_postgres())
+    with database(kind) as url:
         engine = make_engine(url)
         rng = random.Random(size)  # noqa: S311 - the same registry on both databases  # nosec B311
         started = time.perf_counter()
-        with engine.begin() as connection:
-            upgrade(connection)
         with engine.begin() as connection:
             actor_id, persons = load(connection, rng, size)
         engine.dispose()
@@ -270,15 +245,15 @@ def run(kind, size, repeat):
             actor = db.session().get(User, actor_id)
             for label, criteria in queries(rng, persons):
                 search_page(actor, criteria)  # warm the cache once
-                times, (page, approximate) = timed(lambda c=criteria: search_page(actor, c), repeat)
+                times, (page, approximate) = timed(lambda c=criteria: search_page(actor, c), repeat, rollback)
                 results[label] = times
                 found = f"{page.total:>5}{'+' if page.total >= MAX_RESULTS else ' '}{' similar' if approximate else ''}"
                 print(f"    {label:<22} {statistics.median(times):7.1f} ms  found {found}  {criteria}", flush=True)
             checked = rng.sample(range(1, size + 1), 20)
             extra = {
                 "hit/no-hit": timed(lambda: [hit_no_hit(actor, db.session().get(Person, pid)) for pid in checked],
-                                    3)[0],
-                "duplicates page": timed(lambda: duplicate_pairs(actor, 1, PAGE_SIZE), 3)[0],
+                                    3, rollback)[0],
+                "duplicates page": timed(lambda: duplicate_pairs(actor, 1, PAGE_SIZE), 3, rollback)[0],
             }
             print(f"    {'hit/no-hit (20 persons)':<22} {statistics.median(extra['hit/no-hit']):7.1f} ms")
             print(f"    {'duplicates page':<22} {statistics.median(extra['duplicates page']):7.1f} ms")
@@ -286,13 +261,8 @@ def run(kind, size, repeat):
         return results
 
 
-def summary(times):
-    ordered = sorted(times)
-    return statistics.median(ordered), ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-
-
 def main():
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # stop and remove the throwaway databases on kill too
+    stop_on_sigterm()
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--db", nargs="+", choices=("postgresql", "sqlite"), default=["postgresql", "sqlite"])

@@ -221,8 +221,11 @@ def _apply(connection, source, facts, ids):
     columns = (table.c.indicator_id, table.c.gemeente_id, table.c.wijk_id, table.c.year, table.c.month,
                table.c.subject_id)
     stored = defaultdict(list)
+    # The range repeats the IN list on purpose: it keeps the index range scan when PostgreSQL switches to a
+    # generic plan, which during a long rebuild (no statistics yet) would filter every fact by the list.
     for row in connection.execute(select(table.c.id, table.c.source_id, *columns).where(
-            table.c.source_type == source, table.c.source_id.in_(list(facts)))):
+            table.c.source_type == source, table.c.source_id.in_(list(facts)),
+            table.c.source_id.between(min(facts), max(facts)))):
         stored[row.source_id].append((row.id, tuple(row[2:])))
     removed, added = [], []
     for source_id, record_facts in facts.items():
