@@ -160,6 +160,19 @@ def test_an_earlier_melding_registered_later_flags_the_person_on_a_later_one(ses
     assert count(session, "personen_verward_gedrag_structureel", gemeente) == 1
 
 
+
+def test_taking_a_person_off_an_earlier_melding_unflags_them_on_a_later_one(session, make, place):
+    gemeente, wijk, user = place
+    person = make.person()
+    earlier = [make.melding(gemeente, user, category="woonoverlast", received_on=day, persons=[(person, "betrokkene")])
+               for day in (date(2025, 1, 5), date(2025, 3, 5))]
+    make.melding(gemeente, user, category="verward_gedrag", received_on=date(2025, 6, 5),
+                 persons=[(person, "betrokkene")])
+    assert count(session, "personen_verward_gedrag_structureel", gemeente) == 1
+    earlier[0].persons.clear()
+    session.commit()
+    assert count(session, "personen_verward_gedrag_structureel", gemeente) == 0
+
 def test_an_ondermijning_case_counts_when_opened_and_when_closed_and_again_when_closed_anew(session, make, place):
     gemeente, wijk, _ = place
     case = make.case(gemeente, type="ondermijning", opened_on=DAY, wijk=wijk)

@@ -319,17 +319,15 @@ def freeze(session, case_id):
 def _touched(session):
     """{source type: ids} of the records this flush touched. Runs inside the flush: it reads columns only, since
     loading objects there would disturb the session's identity map."""
-    dirty = defaultdict(set)
-    meldingen_moved = []  # (person ids, days) whose neighbours' structural attention may have changed
+    dirty, persons, days, threshold_changed = defaultdict(set), set(), set(), set()
     for obj in (*session.new, *session.dirty, *session.deleted):
         deleted = obj in session.deleted
         if isinstance(obj, Melding) and not deleted:
             dirty["melding"].add(obj.id)
-            meldingen_moved.append((set(session.scalars(select(MeldingPerson.person_id).where(
-                MeldingPerson.melding_id == obj.id))), _values(obj, "received_on")))
+            days |= _values(obj, "received_on")
         elif isinstance(obj, MeldingPerson):
             dirty["melding"].update(_values(obj, "melding_id"))
-            meldingen_moved.append((_values(obj, "person_id"), None))
+            persons |= _values(obj, "person_id")
         elif isinstance(obj, Case) and not deleted:
             dirty["case"].add(obj.id)
             if _changed(obj, "gemeente_id") or _changed(obj, "wijk_id"):  # where its interventions count
@@ -340,9 +338,11 @@ def _touched(session):
         elif isinstance(obj, StatusChange) and obj.intervention_id and not deleted:
             dirty["intervention"].add(obj.intervention_id)
         elif isinstance(obj, Gemeente) and _changed(obj, "structural_attention_threshold"):
-            dirty["melding"].update(session.scalars(select(Melding.id).where(
-                Melding.gemeente_id == obj.id, Melding.category == "verward_gedrag")))
-    dirty["melding"] |= _neighbours(session, meldingen_moved, dirty["melding"])
+            threshold_changed.add(obj.id)
+    dirty["melding"] |= _neighbours(session, dirty["melding"], persons, days)
+    if threshold_changed:
+        dirty["melding"].update(session.scalars(select(Melding.id).where(
+            Melding.gemeente_id.in_(threshold_changed), Melding.category == "verward_gedrag")))
     return dirty
 
 
@@ -356,15 +356,19 @@ def _changed(obj, name):
     return inspect(obj).attrs[name].history.has_changes()
 
 
-def _neighbours(session, moved, melding_ids):
-    """The verward gedrag meldingen whose structural attention these changes may alter: those of the same
-    persons in the 365 days from the earliest day involved."""
-    persons = set().union(*(person_ids for person_ids, _ in moved)) if moved else set()
-    if not persons:
+def _neighbours(session, melding_ids, persons, days):
+    """The verward gedrag meldingen whose structural attention a change to these meldingen (and to the persons
+    and days the flush took off them) may alter: those of the same persons, from the earliest day involved
+    to 365 days after the latest."""
+    if not melding_ids:
         return set()
-    days = set().union(*(d for _, d in moved if d)) | set(session.scalars(
-        select(Melding.received_on).where(Melding.id.in_(melding_ids))))
-    if not days:
+    rows = session.execute(select(Melding.received_on, MeldingPerson.person_id)
+                           .outerjoin(MeldingPerson, and_(MeldingPerson.melding_id == Melding.id,
+                                                          MeldingPerson.role.in_(SUBJECT_ROLES)))
+                           .where(Melding.id.in_(melding_ids))).all()
+    persons = persons | {person_id for _, person_id in rows if person_id is not None}
+    days = days | {day for day, _ in rows}
+    if not persons or not days:
         return set()
     return set(session.scalars(
         select(Melding.id).join(MeldingPerson, MeldingPerson.melding_id == Melding.id)
@@ -375,8 +379,6 @@ def _neighbours(session, moved, melding_ids):
 
 @event.listens_for(Session, "after_flush")
 def _sync_after_flush(session, _context):
-    if session.info.get("indicators_paused"):
-        return
     with session.no_autoflush:
         sync(session, _touched(session))
 
